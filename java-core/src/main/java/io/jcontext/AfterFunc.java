@@ -1,0 +1,54 @@
+package io.jcontext;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * An {@link Context#afterFunc} registration (Go's {@code afterFuncCtx}): a node in the context's
+ * registration list that hands its action to an executor when the context is done. Whether the
+ * action runs or {@link #stop()} prevents it is decided by one atomic step, the removal from the
+ * list (see {@link CancelCtx}), so exactly one of them happens.
+ */
+final class AfterFunc extends Node implements Stop {
+  private final CancelCtx owner;
+  private final Runnable action;
+  private final Executor executor;
+
+  private AfterFunc(CancelCtx owner, Runnable action, Executor executor) {
+    this.owner = owner;
+    this.action = action;
+    this.executor = executor;
+  }
+
+  static Stop register(Context ctx, Runnable action, Executor executor) {
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(executor, "executor");
+    Context source = Tree.source(ctx);
+    if (source instanceof CancelCtx) {
+      CancelCtx owner = (CancelCtx) source;
+      AfterFunc node = new AfterFunc(owner, action, executor);
+      if (owner.add(node)) {
+        return node;
+      }
+      Callbacks.execute(executor, action); // already done: start it now, still asynchronously
+      return Callbacks.ALREADY_RAN;
+    }
+    if (source instanceof NeverDoneCtx) {
+      return Callbacks.neverRuns();
+    }
+    return Objects.requireNonNull(source.onDone(() -> Callbacks.execute(executor, action)),
+        () -> "onDone of " + source.getClass().getName() + " returned null");
+  }
+
+  @Override
+  Node ownerDone(ContextException err) {
+    Callbacks.execute(executor, action);
+    return null;
+  }
+
+  @Override
+  public boolean stop() {
+    return owner.remove(this);
+  }
+}

@@ -1,0 +1,389 @@
+package io.jcontext;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The context returned by {@link Context#withCancel()} (Go's {@code cancelCtx}), and the base of
+ * {@link TimerCtx}.
+ *
+ * <pre>
+ * Implementation overview
+ *
+ * State. {@code err} is null while live and the shared ContextException once done; isDone() is
+ * one volatile read of it. The cause travels inside err (as its getCause()), so err and cause
+ * are published by one write and always read as a consistent pair (Go's TestCauseRace).
+ *
+ * Registrations. Children, onDone callbacks and afterFunc actions are {@link Node}s in an
+ * intrusive doubly linked list rooted at {@code head}. {@code head} doubles as a tiny spin lock:
+ *
+ *     null / first node  --lock()-->  LOCKED  --unlock(newHead)-->  null / first node
+ *                                       |
+ *                                       +--close(err)-->  CLOSED  (final)
+ *
+ * Only pointer updates happen while LOCKED (no user code, no allocation), so spinning is short
+ * and a virtual thread never parks holding it. close() sets err before it publishes CLOSED and
+ * takes the whole list with it: from then on the cancelling thread owns the detached nodes, a
+ * concurrent add() sees CLOSED and runs its registration at once, and a concurrent remove()
+ * sees CLOSED and leaves the node to the canceller. Each node is therefore either removed by
+ * its owner (stop() true) or notified by the canceller (stop() false), never both.
+ *
+ * Cancellation is iterative, not recursive: the canceller walks the detached list and splices
+ * each cancelled child's own detached list in front of the rest (depth-first, registration
+ * order), so a chain of any depth cannot overflow the stack, and no lock is held while
+ * callbacks run. Lock order: a node's lock is never held while taking another.
+ *
+ * Hygiene. A child cancelled on its own removes itself from the parent's list in O(1); a parent
+ * cancelling drops its whole list (head = CLOSED) and clears every node's links. Either way the
+ * parent keeps no reference to the child afterwards.
+ *
+ * Memory model. err is written before head becomes CLOSED and before onDone callbacks run, so
+ * whoever observes CLOSED, runs as a callback, or reads a non-null err, sees the cancelling
+ * thread's earlier writes.
+ * </pre>
+ */
+class CancelCtx extends Node implements CancellableContext {
+  static final Node LOCKED = new Node.Marker("LOCKED");
+  static final Node CLOSED = new Node.Marker("CLOSED");
+
+  private static final VarHandle HEAD;
+  private static final VarHandle DONE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      HEAD = l.findVarHandle(CancelCtx.class, "head", Node.class);
+      DONE = l.findVarHandle(CancelCtx.class, "doneStage", DoneStage.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Context parent;
+  final Clock clock;
+  /** Effective deadline in clock nanos (this context's or the nearest ancestor's), or Nanos.NONE. */
+  final long deadline;
+  /** Null while live; set once by close(), before head becomes CLOSED. */
+  private volatile ContextException err;
+  /** Registrations: null (none), the first node, LOCKED (list being changed) or CLOSED (done, final). */
+  private volatile Node head;
+  /** Created on the first done() call (or a shared completed stage if already done then); never changes after. */
+  private volatile DoneStage doneStage;
+  /**
+   * The Stop of the onDone registration on a foreign parent, or null. Written once while the
+   * context is being created; read by the thread that wins close() to unregister.
+   */
+  private volatile Stop foreignStop;
+
+  CancelCtx(Context parent, Clock clock, long deadline) {
+    this.parent = parent;
+    this.clock = clock;
+    this.deadline = deadline;
+  }
+
+  static CancellableContext withCancel(Context parent) {
+    Objects.requireNonNull(parent, "parent");
+    CancelCtx c = new CancelCtx(parent, Tree.clockOf(parent), Tree.deadlineOf(parent));
+    c.propagate();
+    return c;
+  }
+
+  /**
+   * Makes this context follow its parent (Go's propagateCancel): registers it with the nearest
+   * cancellable ancestor, or through a foreign parent's onDone, or not at all if the parent can
+   * never be done. If the parent is already done, this context is cancelled with its err.
+   */
+  final void propagate() {
+    Context source = Tree.source(parent);
+    if (source instanceof CancelCtx) {
+      CancelCtx p = (CancelCtx) source;
+      if (!p.add(this)) {
+        cancel(p.err, false);
+      }
+    } else if (!(source instanceof NeverDoneCtx)) {
+      joinForeign(source);
+    }
+  }
+
+  private void joinForeign(Context foreign) {
+    if (foreign.isDone()) {
+      cancel(Tree.foreignErr(foreign), false);
+      return;
+    }
+    Stop stop = foreign.onDone(() -> cancel(Tree.foreignErr(foreign), false));
+    foreignStop = Objects.requireNonNull(stop, () -> "onDone of " + foreign.getClass().getName() + " returned null");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Context
+  // ---------------------------------------------------------------------------------------
+
+  @Override
+  public final boolean isDone() {
+    return err != null;
+  }
+
+  @Override
+  public final ContextException err() {
+    return err;
+  }
+
+  @Override
+  public final Instant deadline() {
+    return deadline == Nanos.NONE ? null : Nanos.toInstant(deadline);
+  }
+
+  @Override
+  public final Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public final <T> T value(Key<T> key) {
+    return Tree.lookup(parent, key);
+  }
+
+  @Override
+  public final CompletionStage<Void> done() {
+    DoneStage d = doneStage;
+    if (d != null) {
+      return d;
+    }
+    if (err != null) {
+      DONE.compareAndSet(this, null, DoneStage.COMPLETED);
+      return doneStage;
+    }
+    d = new DoneStage();
+    if (!DONE.compareAndSet(this, null, d)) {
+      return doneStage;
+    }
+    if (err != null) {
+      d.signal(); // close() may have looked at doneStage before our CAS
+    }
+    return d;
+  }
+
+  @Override
+  public final Stop onDone(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    OnDone node = new OnDone(this, callback);
+    if (add(node)) {
+      return node;
+    }
+    Callbacks.run(callback);
+    return Callbacks.ALREADY_RAN;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Cancellation
+  // ---------------------------------------------------------------------------------------
+
+  @Override
+  public final boolean cancel() {
+    return err == null && cancel(new ContextCancelledException(), true);
+  }
+
+  @Override
+  public final boolean cancel(Throwable cause) {
+    return err == null && cancel(new ContextCancelledException(cause), true);
+  }
+
+  /**
+   * Cancels this context and its subtree with {@code e} unless already done; unlinks it from its
+   * parent if {@code removeFromParent}. Returns whether this call cancelled it.
+   */
+  final boolean cancel(ContextException e, boolean removeFromParent) {
+    Node list = close(e);
+    if (list == CLOSED) {
+      return false; // already cancelled
+    }
+    if (removeFromParent) {
+      unlinkFromParent();
+    }
+    closed();
+    notifyAll(list, e);
+    return true;
+  }
+
+  /** Parent-driven cancellation: the parent already detached this node from its list. */
+  @Override
+  final Node ownerDone(ContextException e) {
+    Node list = close(e);
+    if (list == CLOSED) {
+      return null;
+    }
+    closed();
+    return list;
+  }
+
+  /** Runs after this context became done, outside any lock: completes done(). */
+  void closed() {
+    DoneStage d = doneStage;
+    if (d != null) {
+      d.signal();
+    }
+  }
+
+  /** Marks this context done with {@code e} and detaches its list; returns CLOSED if it already was. */
+  private Node close(ContextException e) {
+    Node h = lock();
+    if (h == CLOSED) {
+      return CLOSED;
+    }
+    err = e;
+    HEAD.setVolatile(this, CLOSED);
+    return h;
+  }
+
+  private void unlinkFromParent() {
+    Context source = Tree.source(parent); // O(1): value contexts cache theirs
+    if (source instanceof CancelCtx) {
+      ((CancelCtx) source).remove(this);
+      return;
+    }
+    Stop stop = foreignStop;
+    if (stop != null) {
+      try {
+        stop.stop();
+      } catch (Throwable t) {
+        Callbacks.report(t); // a misbehaving foreign parent must not stop the cancellation
+      }
+    }
+  }
+
+  /** Notifies every node of a detached list, splicing in the lists of cancelled children. */
+  private static void notifyAll(Node work, ContextException e) {
+    while (work != null) {
+      Node n = work;
+      Node next = n.next;
+      n.prev = null;
+      n.next = null;
+      Node sub = n.ownerDone(e);
+      if (sub != null) {
+        sub.prev.next = next; // sub.prev is the tail of the child's list
+        work = sub;
+      } else {
+        work = next;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The registration list
+  // ---------------------------------------------------------------------------------------
+
+  /** Spins until it holds the list lock and returns the head it replaced, or returns CLOSED. */
+  private Node lock() {
+    for (int spins = 0; ; spins++) {
+      Node h = head;
+      if (h == CLOSED) {
+        return CLOSED;
+      }
+      if (h != LOCKED && HEAD.compareAndSet(this, h, LOCKED)) {
+        return h;
+      }
+      if (spins < 100) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield(); // the holder was descheduled mid-update
+      }
+    }
+  }
+
+  /** Appends {@code n}; returns false (and does nothing) if this context is already done. */
+  final boolean add(Node n) {
+    Node h = lock();
+    if (h == CLOSED) {
+      return false;
+    }
+    if (h == null) {
+      n.prev = n;
+      h = n;
+    } else {
+      Node tail = h.prev;
+      tail.next = n;
+      n.prev = tail;
+      h.prev = n;
+    }
+    HEAD.setVolatile(this, h);
+    return true;
+  }
+
+  /**
+   * Unlinks {@code n}; returns false if it is not in the list, either because it was removed
+   * before or because this context was cancelled and the canceller owns the list.
+   */
+  final boolean remove(Node n) {
+    Node h = lock();
+    if (h == CLOSED) {
+      return false;
+    }
+    if (n.prev == null) {
+      HEAD.setVolatile(this, h);
+      return false;
+    }
+    Node prev = n.prev;
+    Node next = n.next;
+    if (n == h) {
+      h = next;
+      if (next != null) {
+        next.prev = prev;
+      }
+    } else {
+      prev.next = next;
+      if (next != null) {
+        next.prev = prev;
+      } else {
+        h.prev = prev;
+      }
+    }
+    n.prev = null;
+    n.next = null;
+    HEAD.setVolatile(this, h);
+    return true;
+  }
+
+  /** Returns the number of registrations (children, callbacks, actions); for tests. O(n). */
+  final int registrations() {
+    Node h = lock();
+    if (h == CLOSED) {
+      return 0;
+    }
+    int count = 0;
+    for (Node n = h; n != null; n = n.next) {
+      count++;
+    }
+    HEAD.setVolatile(this, h);
+    return count;
+  }
+
+  @Override
+  public String toString() {
+    return Tree.describe(this);
+  }
+
+  /** An {@link Context#onDone} registration. */
+  static final class OnDone extends Node implements Stop {
+    private final CancelCtx owner;
+    private final Runnable callback;
+
+    OnDone(CancelCtx owner, Runnable callback) {
+      this.owner = owner;
+      this.callback = callback;
+    }
+
+    @Override
+    Node ownerDone(ContextException err) {
+      Callbacks.run(callback);
+      return null;
+    }
+
+    @Override
+    public boolean stop() {
+      return owner.remove(this);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.jcontext;
+
+/**
+ * The time source of a tree of contexts: it reads the time and schedules timers. A tree takes
+ * its clock from its root ({@link Context#background(Clock)}); deadlines, {@link Context#sleep},
+ * timed waits and the lock timeouts of {@code io.jcontext.sync} all follow it, which is what
+ * lets a test drive them with {@code io.jcontext.testing.VirtualClock} instead of sleeping.
+ *
+ * <p>Time is a count of nanoseconds since 1970-01-01T00:00:00Z in a {@code long}, which covers
+ * the years 1678 to 2262; the library clamps instants and durations outside that range instead
+ * of letting them wrap around. For one clock, {@link #nanoTime()} never decreases.
+ *
+ * <p>Implementations must be thread-safe. The library calls {@link #schedule} once per
+ * deadline and stops the timer when the context is cancelled first, so both should be cheap.
+ */
+public interface Clock {
+
+  /**
+   * Returns the clock of {@link Context#background()}: wall-clock time read once at start-up and
+   * advanced by {@link System#nanoTime()}, so it never jumps when the wall clock is adjusted (as
+   * Go's monotonic clock readings). Its timers run on one shared daemon thread; creating and
+   * stopping a timer is a few atomic operations and never scans a queue.
+   */
+  static Clock system() {
+    return SystemClock.INSTANCE;
+  }
+
+  /** Returns the current time in nanoseconds since the epoch; never smaller than a previous result. */
+  long nanoTime();
+
+  /**
+   * Arranges for {@code task} to run once, at or soon after the time {@code deadline} (in
+   * {@link #nanoTime()} units); a deadline that has passed runs the task as soon as possible,
+   * but not on the calling thread. Tasks are short (they cancel a context) and must not block.
+   *
+   * @return a {@link Stop} whose {@code stop()} returns true if it prevented the task from running
+   */
+  Stop schedule(long deadline, Runnable task);
+}

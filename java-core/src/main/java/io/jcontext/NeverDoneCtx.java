@@ -1,0 +1,58 @@
+package io.jcontext;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A context that can never be done: the roots and {@link WithoutCancelCtx} (Go's contexts whose
+ * {@code Done()} is nil). Children of such a context register nothing with it.
+ */
+abstract class NeverDoneCtx implements Context {
+  private final Clock clock;
+
+  NeverDoneCtx(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public final Instant deadline() {
+    return null;
+  }
+
+  @Override
+  public final ContextException err() {
+    return null;
+  }
+
+  @Override
+  public final Throwable cause() {
+    return null;
+  }
+
+  @Override
+  public final boolean isDone() {
+    return false;
+  }
+
+  @Override
+  public final CompletionStage<Void> done() {
+    return NeverStage.INSTANCE;
+  }
+
+  @Override
+  public final Stop onDone(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    return Callbacks.neverRuns();
+  }
+
+  @Override
+  public final Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public final String toString() {
+    return Tree.describe(this);
+  }
+}

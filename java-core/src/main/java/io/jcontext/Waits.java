@@ -1,0 +1,173 @@
+package io.jcontext;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The blocking helpers of {@link Context}: one parked thread woken by whichever of "context done",
+ * "timer fired" or "stage completed" happens first.
+ *
+ * <p>Every wait registers an {@code onDone} callback and, if timed, a timer on the context's
+ * clock (so a {@code VirtualClock} drives it), and stops both in a {@code finally}: however the
+ * wait ends (done, timeout, stage result, interrupt) it leaves no registration behind. The first
+ * event to win the CAS on {@link Waiter#state} decides the outcome.
+ */
+final class Waits {
+  private Waits() {}
+
+  static boolean awaitDone(Context ctx, Duration timeout) throws InterruptedException {
+    if (ctx.isDone()) {
+      return true;
+    }
+    if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+      return false;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Waiter w = new Waiter();
+    Stop reg = ctx.onDone(w);
+    Stop timer = timeout == null ? null : schedule(ctx, timeout, w);
+    try {
+      return w.await() == Waiter.DONE || ctx.isDone();
+    } finally {
+      release(reg, timer);
+    }
+  }
+
+  static void sleep(Context ctx, Duration duration) throws InterruptedException {
+    Objects.requireNonNull(ctx, "ctx");
+    Objects.requireNonNull(duration, "duration");
+    ctx.throwIfDone();
+    if (duration.isZero() || duration.isNegative()) {
+      return;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Waiter w = new Waiter();
+    Stop reg = ctx.onDone(w);
+    Stop timer = schedule(ctx, duration, w);
+    try {
+      if (w.await() == Waiter.DONE) {
+        ctx.throwIfDone();
+      }
+    } finally {
+      release(reg, timer);
+    }
+  }
+
+  static <T> T await(Context ctx, CompletionStage<T> stage, boolean cancelStage)
+      throws InterruptedException, ExecutionException {
+    Objects.requireNonNull(ctx, "ctx");
+    CompletableFuture<T> f = future(Objects.requireNonNull(stage, "stage"));
+    if (!f.isDone()) {
+      if (ctx.isDone()) {
+        return ctxFirst(ctx, f, cancelStage);
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      Waiter w = new Waiter();
+      Stop reg = ctx.onDone(w);
+      try {
+        f.whenComplete((v, e) -> w.wake(Waiter.STAGE));
+        if (w.await() != Waiter.STAGE && !f.isDone()) {
+          return ctxFirst(ctx, f, cancelStage);
+        }
+      } finally {
+        release(reg, null);
+      }
+    }
+    return f.get(); // complete: does not block
+  }
+
+  private static <T> T ctxFirst(Context ctx, CompletableFuture<T> f, boolean cancelStage) {
+    if (cancelStage) {
+      f.cancel(false);
+    }
+    throw ctx.err();
+  }
+
+  private static <T> CompletableFuture<T> future(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture();
+    } catch (UnsupportedOperationException e) {
+      CompletableFuture<T> f = new CompletableFuture<>();
+      stage.whenComplete((v, ex) -> {
+        if (ex == null) {
+          f.complete(v);
+        } else {
+          f.completeExceptionally(ex);
+        }
+      });
+      return f;
+    }
+  }
+
+  private static Stop schedule(Context ctx, Duration d, Waiter w) {
+    Clock clock = ctx.clock();
+    return clock.schedule(Nanos.deadlineAfter(clock.nanoTime(), Nanos.ofDuration(d)), () -> w.wake(Waiter.TIMEOUT));
+  }
+
+  private static void release(Stop reg, Stop timer) {
+    reg.stop();
+    if (timer != null) {
+      timer.stop();
+    }
+  }
+
+  /** A parked thread and the first event that woke it. */
+  static final class Waiter implements Runnable {
+    static final int WAITING = 0;
+    static final int DONE = 1;
+    static final int TIMEOUT = 2;
+    static final int STAGE = 3;
+
+    private static final VarHandle STATE;
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final Thread thread = Thread.currentThread();
+    /** WAITING until the first event's CAS; never changes after. */
+    private volatile int state;
+
+    /** The context is done. */
+    @Override
+    public void run() {
+      wake(DONE);
+    }
+
+    void wake(int event) {
+      if (STATE.compareAndSet(this, WAITING, event)) {
+        LockSupport.unpark(thread);
+      }
+    }
+
+    /** Parks until an event; returns it. Throws, leaving the state WAITING, if interrupted. */
+    int await() throws InterruptedException {
+      while (true) {
+        int s = state;
+        if (s != WAITING) {
+          return s;
+        }
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        LockSupport.park(this);
+      }
+    }
+  }
+}
