@@ -1,0 +1,5 @@
+/**
+ * Test support shipped with the core: {@link io.jcontext.testing.VirtualClock}, a clock that
+ * moves only when the test advances it, so deadlines and timeouts are tested without sleeping.
+ */
+package io.jcontext.testing;
