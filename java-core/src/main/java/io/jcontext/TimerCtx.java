@@ -28,24 +28,27 @@ final class TimerCtx extends CancelCtx implements Runnable {
   static CancellableContext withDeadline(Context parent, Instant deadline, Throwable cause) {
     Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(deadline, "deadline");
-    return create(parent, Tree.clockOf(parent), Nanos.ofInstant(deadline), cause);
+    Clock clock = Tree.clockOf(parent);
+    return create(parent, clock, Nanos.ofInstant(deadline), cause, clock.nanoTime());
   }
 
   static CancellableContext withTimeout(Context parent, Duration timeout, Throwable cause) {
     Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(timeout, "timeout");
     Clock clock = Tree.clockOf(parent);
-    return create(parent, clock, Nanos.deadlineAfter(clock.nanoTime(), Nanos.ofDuration(timeout)), cause);
+    long now = clock.nanoTime();
+    return create(parent, clock, Nanos.deadlineAfter(now, Nanos.ofDuration(timeout)), cause, now);
   }
 
-  private static CancellableContext create(Context parent, Clock clock, long deadline, Throwable cause) {
+  /** {@code now} is the clock's time when the call began: one clock read per context. */
+  private static CancellableContext create(Context parent, Clock clock, long deadline, Throwable cause, long now) {
     if (Tree.deadlineOf(parent) < deadline) {
       // The parent's deadline is earlier: it will cancel the child first, with its own cause.
       return CancelCtx.withCancel(parent);
     }
     TimerCtx c = new TimerCtx(parent, clock, deadline, cause);
     c.propagate();
-    if (deadline <= clock.nanoTime()) {
+    if (deadline <= now) {
       c.cancel(new DeadlineExceededException(cause), true); // no-op if the parent already cancelled it
       return c;
     }
