@@ -40,9 +40,11 @@ import java.util.concurrent.CompletionStage;
  * cancelling drops its whole list (head = CLOSED) and clears every node's links. Either way the
  * parent keeps no reference to the child afterwards.
  *
- * Memory model. err is written before head becomes CLOSED and before onDone callbacks run, so
- * whoever observes CLOSED, runs as a callback, or reads a non-null err, sees the cancelling
- * thread's earlier writes.
+ * Memory model. The lock is taken with a CAS and released with a release store (no fence on
+ * x86), which orders the node links for the next holder. err is a volatile write made before head
+ * becomes CLOSED and before onDone callbacks run, so whoever observes CLOSED, runs as a callback,
+ * or reads a non-null err, sees the cancelling thread's earlier writes; err stays a full
+ * volatile write because done() relies on store-load ordering against doneStage.
  * </pre>
  */
 class CancelCtx extends Node implements CancellableContext {
@@ -234,7 +236,7 @@ class CancelCtx extends Node implements CancellableContext {
       return CLOSED;
     }
     err = e;
-    HEAD.setVolatile(this, CLOSED);
+    HEAD.setRelease(this, CLOSED);
     return h;
   }
 
@@ -308,7 +310,7 @@ class CancelCtx extends Node implements CancellableContext {
       n.prev = tail;
       h.prev = n;
     }
-    HEAD.setVolatile(this, h);
+    HEAD.setRelease(this, h);
     return true;
   }
 
@@ -322,7 +324,7 @@ class CancelCtx extends Node implements CancellableContext {
       return false;
     }
     if (n.prev == null) {
-      HEAD.setVolatile(this, h);
+      HEAD.setRelease(this, h);
       return false;
     }
     Node prev = n.prev;
@@ -342,7 +344,7 @@ class CancelCtx extends Node implements CancellableContext {
     }
     n.prev = null;
     n.next = null;
-    HEAD.setVolatile(this, h);
+    HEAD.setRelease(this, h);
     return true;
   }
 
@@ -356,7 +358,7 @@ class CancelCtx extends Node implements CancellableContext {
     for (Node n = h; n != null; n = n.next) {
       count++;
     }
-    HEAD.setVolatile(this, h);
+    HEAD.setRelease(this, h);
     return count;
   }
 
