@@ -76,12 +76,22 @@ final class Waits {
       }
       Waiter w = new Waiter();
       Stop reg = ctx.onDone(w);
+      // The stage may be shared and long-lived, and a CompletableFuture has no way to remove a
+      // dependent. So we do not hang our wake-up on f directly (f.whenComplete would stay on f,
+      // holding this thread, until f completes): we join f with a private future through anyOf,
+      // and complete that future when we leave; the JDK then unlinks the dead node from f.
+      CompletableFuture<Void> leave = new CompletableFuture<>();
       try {
-        f.whenComplete((v, e) -> w.wake(Waiter.STAGE));
+        CompletableFuture.anyOf(f, leave).whenComplete((v, e) -> {
+          if (f.isDone()) {
+            w.wake(Waiter.STAGE);
+          }
+        });
         if (w.await() != Waiter.STAGE && !f.isDone()) {
           return ctxFirst(ctx, f, cancelStage);
         }
       } finally {
+        leave.complete(null);
         release(reg, null);
       }
     }
@@ -89,13 +99,20 @@ final class Waits {
   }
 
   private static <T> T ctxFirst(Context ctx, CompletableFuture<T> f, boolean cancelStage) {
-    if (cancelStage) {
+    if (cancelStage && !(f instanceof DoneStage)) { // a context's done() is cancelled by cancelling it
       f.cancel(false);
     }
     throw ctx.err();
   }
 
   private static <T> CompletableFuture<T> future(CompletionStage<T> stage) {
+    if (stage instanceof DoneStage) {
+      // Another context's done(): wait on it directly. Its toCompletableFuture() is a copy that
+      // would stay a dependent of the (possibly long-lived) stage after we leave.
+      @SuppressWarnings("unchecked")
+      CompletableFuture<T> f = (CompletableFuture<T>) stage;
+      return f;
+    }
     try {
       return stage.toCompletableFuture();
     } catch (UnsupportedOperationException e) {

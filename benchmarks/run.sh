@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds the shaded JMH jar and runs the jcontext benchmarks beside their peers.
+#
+#   benchmarks/run.sh smoke        one 100 ms iteration of two benchmarks (CI: proves the jar runs)
+#   benchmarks/run.sh quick        every JMH benchmark, short iterations, -prof gc, + scale runs (~10 min on 2 cores)
+#   benchmarks/run.sh full         every JMH benchmark, 2 forks x 5 x 1 s, -prof gc, + scale runs (~45 min on 2 cores)
+#   benchmarks/run.sh jmh ARGS...  the jar with your own JMH arguments (e.g. 'Poll' -f 1 -wi 3 -i 5)
+#   benchmarks/run.sh scale ARGS...  io.jcontext.bench.scale.ScaleMain memory|churn|wake|all [n]
+#   benchmarks/run.sh cpu [FILTER]   io.jcontext.bench.scale.CpuTimeMain: key shapes in thread CPU time
+#
+# Environment:
+#   JC_BUILD_DIR   Maven build folder of the module (default: target), passed as -Djc.build.dir
+#   JC_SKIP_BUILD  set to 1 to use the jar already built
+#   JC_JAVA        the java that runs the benchmarks (default: $JAVA_HOME/bin/java, else java);
+#                  e.g. JC_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java for virtual threads
+# Results (JMH JSON, logs, a Markdown summary) go to benchmarks/$JC_BUILD_DIR/results/.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+build_dir="${JC_BUILD_DIR:-target}"
+jar="$here/$build_dir/benchmarks.jar"
+results="$here/$build_dir/results"
+if [[ -n "${JC_JAVA:-}" ]]; then
+  java="$JC_JAVA"
+elif [[ -n "${JAVA_HOME:-}" ]]; then
+  java="$JAVA_HOME/bin/java"
+else
+  java=java
+fi
+
+profile="${1:-}"
+if [[ -z "$profile" ]]; then
+  sed -n '2,17p' "$0"
+  exit 2
+fi
+shift
+
+if [[ "${JC_SKIP_BUILD:-0}" != 1 ]]; then
+  (cd "$root" && mvn -B -ntp -q -pl benchmarks -am package -DskipTests "-Djc.build.dir=$build_dir")
+fi
+[[ -f "$jar" ]] || { echo "no $jar: build failed?" >&2; exit 1; }
+mkdir -p "$results"
+jdk="$("$java" -XX:+IgnoreUnrecognizedVMOptions -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/')"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+
+# Scale runs want a fixed heap and a stop-the-world collector so that "used after GC" is exact.
+scale_jvm=(-Xms4g -Xmx4g -XX:+UseParallelGC)
+
+run_jmh() { # name, JMH args...
+  local name="$1"; shift
+  local out="$results/$name-jdk$jdk-$stamp"
+  "$java" -jar "$jar" -rf json -rff "$out.json" "$@" 2>&1 | tee "$out.log"
+  if command -v python3 >/dev/null; then
+    python3 "$here/summarize.py" "$out.json" | tee "$out.md"
+  fi
+}
+
+run_cpu() { # CpuTimeMain: the key shapes in thread CPU time (a noise-immune cross-check)
+  "$java" -cp "$jar" io.jcontext.bench.scale.CpuTimeMain "$@" 2>&1 | tee "$results/cputime-jdk$jdk-$stamp.md"
+}
+
+run_scale() { # ScaleMain args...
+  "$java" "${scale_jvm[@]}" -cp "$jar" io.jcontext.bench.scale.ScaleMain "$@" 2>&1 \
+    | tee "$results/scale-$1-jdk$jdk-$stamp.md"
+}
+
+case "$profile" in
+  smoke)
+    run_jmh smoke -f 1 -wi 0 -i 1 -r 100ms 'DeriveBenchmark\.childOfLive_(jcontext|grpc)$'
+    ;;
+  quick)
+    run_jmh quick -f 1 -wi 2 -w 500ms -i 3 -r 500ms -prof gc "$@"
+    run_cpu
+    run_scale all
+    ;;
+  full)
+    run_jmh full -f 2 -wi 5 -w 1s -i 5 -r 1s -prof gc "$@"
+    run_cpu
+    run_scale all
+    ;;
+  jmh)
+    run_jmh custom "$@"
+    ;;
+  scale)
+    run_scale "${@:-all}"
+    ;;
+  cpu)
+    run_cpu "$@"
+    ;;
+  *)
+    echo "unknown profile '$profile': smoke, quick, full, jmh, scale or cpu" >&2
+    exit 2
+    ;;
+esac

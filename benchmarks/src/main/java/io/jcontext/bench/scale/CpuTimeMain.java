@@ -1,0 +1,220 @@
+package io.jcontext.bench.scale;
+
+import io.jcontext.CancellableContext;
+import io.jcontext.Context;
+import io.jcontext.Key;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The key single-threaded shapes of the JMH suite timed in <em>thread CPU time</em> instead of
+ * wall time: on a shared machine whose cores are oversubscribed, a JMH iteration measures
+ * mostly how often the benchmark thread was descheduled, while CPU time counts only the
+ * instructions the thread itself ran. Each shape is its own class with its own loop (no shared
+ * megamorphic call site); the figure is the best of 15 rounds of 1 000 000 operations after 5
+ * warm-up rounds. A cross-check of the JMH table, not a replacement: it cannot see costs that
+ * land on other threads (the grpc scheduler's worker, the jcontext timer thread).
+ *
+ * <p>{@code java -cp benchmarks.jar io.jcontext.bench.scale.CpuTimeMain [filter]}
+ */
+public final class CpuTimeMain {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final int OPS = 1_000_000;
+
+  /** Written by every operation so that nothing is optimised away. */
+  static volatile Object sink;
+
+  private CpuTimeMain() {}
+
+  /** One shape: runs n operations. */
+  abstract static class Shape {
+    final String name;
+
+    Shape(String name) {
+      this.name = name;
+    }
+
+    abstract void run(int n);
+
+    double nsPerOp() {
+      long c0 = THREADS.getCurrentThreadCpuTime();
+      run(OPS);
+      return (THREADS.getCurrentThreadCpuTime() - c0) / (double) OPS;
+    }
+  }
+
+  private static final Context JC_ROOT = Context.background();
+  private static final CancellableContext JC_LIVE = Context.background().withCancel();
+  private static final io.grpc.Context GRPC_ROOT = io.grpc.Context.ROOT;
+  private static final io.grpc.Context.CancellableContext GRPC_LIVE = io.grpc.Context.ROOT.withCancellation();
+  private static final Duration HOUR = Duration.ofHours(1);
+  private static final ScheduledThreadPoolExecutor SCHEDULER = new ScheduledThreadPoolExecutor(1);
+  private static final int DEPTH = 8;
+  private static final List<Key<String>> JC_KEYS = new ArrayList<>();
+  private static final List<io.grpc.Context.Key<String>> GRPC_KEYS = new ArrayList<>();
+  private static final Context JC_VALUES;
+  private static final io.grpc.Context GRPC_VALUES;
+
+  static {
+    SCHEDULER.setRemoveOnCancelPolicy(true);
+    Context jc = JC_ROOT;
+    io.grpc.Context grpc = GRPC_ROOT;
+    for (int i = 0; i < DEPTH; i++) {
+      JC_KEYS.add(Key.of("k" + i, String.class));
+      GRPC_KEYS.add(io.grpc.Context.key("k" + i));
+      jc = jc.withValue(JC_KEYS.get(i), "v" + i);
+      grpc = grpc.withValue(GRPC_KEYS.get(i), "v" + i);
+    }
+    JC_VALUES = jc;
+    GRPC_VALUES = grpc;
+  }
+
+  static List<Shape> shapes() {
+    List<Shape> s = new ArrayList<>();
+    s.add(new Shape("childOfRoot_jcontext") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          CancellableContext c = JC_ROOT.withCancel();
+          c.cancel();
+          sink = c;
+        }
+      }
+    });
+    s.add(new Shape("childOfRoot_grpc") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          io.grpc.Context.CancellableContext c = GRPC_ROOT.withCancellation();
+          c.cancel(null);
+          sink = c;
+        }
+      }
+    });
+    s.add(new Shape("childOfLive_jcontext") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          CancellableContext c = JC_LIVE.withCancel();
+          c.cancel();
+          sink = c;
+        }
+      }
+    });
+    s.add(new Shape("childOfLive_grpc") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          io.grpc.Context.CancellableContext c = GRPC_LIVE.withCancellation();
+          c.cancel(null);
+          sink = c;
+        }
+      }
+    });
+    s.add(new Shape("timeoutCancel_jcontext") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          CancellableContext c = JC_ROOT.withTimeout(HOUR);
+          c.cancel();
+          sink = c;
+        }
+      }
+    });
+    s.add(new Shape("timeoutCancel_grpc_removeOnCancel") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          io.grpc.Context.CancellableContext c = GRPC_ROOT.withDeadlineAfter(1, TimeUnit.HOURS, SCHEDULER);
+          c.cancel(null);
+          sink = c;
+        }
+      }
+    });
+    s.add(new Shape("poll_jcontext") {
+      void run(int n) {
+        int done = 0;
+        for (int i = 0; i < n; i++) {
+          if (JC_LIVE.isDone()) {
+            done++;
+          }
+        }
+        sink = done;
+      }
+    });
+    s.add(new Shape("poll_grpc") {
+      void run(int n) {
+        int done = 0;
+        for (int i = 0; i < n; i++) {
+          if (GRPC_LIVE.isCancelled()) {
+            done++;
+          }
+        }
+        sink = done;
+      }
+    });
+    s.add(new Shape("valueDepth8_jcontext") {
+      void run(int n) {
+        Key<String> k = JC_KEYS.get(0);
+        for (int i = 0; i < n; i++) {
+          sink = JC_VALUES.value(k);
+        }
+      }
+    });
+    s.add(new Shape("valueDepth8_grpc") {
+      void run(int n) {
+        io.grpc.Context.Key<String> k = GRPC_KEYS.get(0);
+        for (int i = 0; i < n; i++) {
+          sink = k.get(GRPC_VALUES);
+        }
+      }
+    });
+    s.add(new Shape("valueDepth1_jcontext") {
+      void run(int n) {
+        Key<String> k = JC_KEYS.get(DEPTH - 1);
+        for (int i = 0; i < n; i++) {
+          sink = JC_VALUES.value(k);
+        }
+      }
+    });
+    s.add(new Shape("valueDepth1_grpc") {
+      void run(int n) {
+        io.grpc.Context.Key<String> k = GRPC_KEYS.get(DEPTH - 1);
+        for (int i = 0; i < n; i++) {
+          sink = k.get(GRPC_VALUES);
+        }
+      }
+    });
+    s.add(new Shape("baseline_volatileStore") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          sink = JC_ROOT;
+        }
+      }
+    });
+    return s;
+  }
+
+  public static void main(String[] args) {
+    String filter = args.length > 0 ? args[0] : "";
+    System.out.printf(Locale.ROOT, "# JDK %s, %d CPUs; thread CPU time, best of 15 x %,d ops%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), OPS);
+    System.out.println("| shape | ns/op (CPU) |");
+    System.out.println("|---|---|");
+    for (Shape shape : shapes()) {
+      if (!shape.name.contains(filter)) {
+        continue;
+      }
+      for (int i = 0; i < 5; i++) {
+        shape.nsPerOp();
+      }
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < 15; i++) {
+        best = Math.min(best, shape.nsPerOp());
+      }
+      System.out.printf(Locale.ROOT, "| %s | %.1f |%n", shape.name, best);
+    }
+    SCHEDULER.shutdownNow();
+    JC_LIVE.cancel();
+  }
+}

@@ -1,0 +1,77 @@
+package io.jcontext.bench.sync;
+
+import io.jcontext.bench.kt.KxSync;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Uncontended semaphore of 10 permits, one thread: {@code acquire1_*} takes and returns one
+ * permit; {@code weighted_*} takes and returns 3 at once (kotlinx {@code Semaphore} has no
+ * weighted acquire, so its only peer is {@link Semaphore#acquire(int)}). {@code java.util.concurrent}
+ * uses the blocking, interruptible {@code acquire}; kotlinx the non-suspending {@code tryAcquire}
+ * and, in a batch inside one {@code runBlocking}, the suspending {@code acquire()}.
+ * The jcontext semaphore ({@code io.jcontext.sync}) joins as {@code acquire1_jcontext} and
+ * {@code weighted_jcontext}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+public class SemaphoreBenchmark {
+  static final int PERMITS = 10;
+  static final int WEIGHT = 3;
+
+  private Semaphore juc;
+  private kotlinx.coroutines.sync.Semaphore kx;
+
+  @Setup
+  public void setUp() {
+    juc = new Semaphore(PERMITS);
+    kx = kotlinx.coroutines.sync.SemaphoreKt.Semaphore(PERMITS, 0);
+  }
+
+  @Benchmark
+  public int acquire1_jucSemaphore() throws InterruptedException {
+    Semaphore s = juc;
+    s.acquire();
+    s.release();
+    return PERMITS;
+  }
+
+  @Benchmark
+  public int acquire1_kotlinxSemaphore_tryAcquire() {
+    kotlinx.coroutines.sync.Semaphore s = kx;
+    if (!s.tryAcquire()) {
+      throw new AssertionError("uncontended tryAcquire failed");
+    }
+    s.release();
+    return PERMITS;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(KxSync.BATCH)
+  public int acquire1_kotlinxSemaphore_suspend() {
+    return KxSync.acquireLoop(kx);
+  }
+
+  @Benchmark
+  public int weighted_jucSemaphore() throws InterruptedException {
+    Semaphore s = juc;
+    s.acquire(WEIGHT);
+    s.release(WEIGHT);
+    return PERMITS;
+  }
+}
