@@ -42,9 +42,8 @@ final class AfterFunc extends Node implements Stop {
   }
 
   @Override
-  Node ownerDone(ContextException err) {
+  void fire(ContextException err) {
     Callbacks.execute(executor, action);
-    return null;
   }
 
   @Override

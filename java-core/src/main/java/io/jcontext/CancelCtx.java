@@ -18,24 +18,33 @@ import java.util.concurrent.CompletionStage;
  * are published by one write and always read as a consistent pair (Go's TestCauseRace).
  *
  * Registrations. Children, onDone callbacks and afterFunc actions are {@link Node}s in an
- * intrusive doubly linked list rooted at {@code head}. {@code head} doubles as a tiny spin lock:
+ * intrusive doubly linked list rooted at {@code head}. {@code head} doubles as a tiny spin lock
+ * and as the life-cycle state:
  *
- *     null / first node  --lock()-->  LOCKED  --unlock(newHead)-->  null / first node
- *                                       |
- *                                       +--close(err)-->  CLOSED  (final)
+ *     null / first node --lock()--> LOCKED --unlock(newHead)--> null / first node
+ *                                     |
+ *                                     +--close(err), no registrations----------------> CLOSED
+ *                                     +--close(err), registrations--> CLOSING --walk--> CLOSED
  *
  * Only pointer updates happen while LOCKED (no user code, no allocation), so spinning is short
- * and a virtual thread never parks holding it. close() sets err before it publishes CLOSED and
- * takes the whole list with it: from then on the cancelling thread owns the detached nodes, a
- * concurrent add() sees CLOSED and runs its registration at once, and a concurrent remove()
- * sees CLOSED and leaves the node to the canceller. Each node is therefore either removed by
- * its owner (stop() true) or notified by the canceller (stop() false), never both.
+ * and a virtual thread never parks holding it. close() sets err before it leaves LOCKED and
+ * takes the whole list with it: from then on the closing thread owns the detached nodes, a
+ * concurrent add() sees CLOSING/CLOSED and runs its registration at once, and a concurrent
+ * remove() leaves the node to the closer. Each node is therefore either removed by its owner
+ * (stop() true) or notified by the closer (stop() false), never both.
  *
- * Cancellation is iterative, not recursive: the canceller walks the detached list and splices
- * each cancelled child's own detached list in front of the rest (depth-first, registration
- * order), so a chain of any depth cannot overflow the stack, and no lock is held while
- * callbacks run. Lock order: a node's lock is never held while taking another.
+ * Cancellation runs in two phases. The walk closes the whole subtree: iteratively (a chain of
+ * any depth cannot overflow the stack), depth-first in registration order, splicing each closed
+ * child's list in front of the rest, followed by an {@link End} marker that moves that child
+ * from CLOSING to CLOSED once its subtree is done. The walk runs no user code and takes one
+ * list lock at a time. Only then are the deferred effects run, in the same order: done() stages
+ * completed, timers stopped, onDone callbacks run, afterFunc actions handed to executors.
  *
+ * A cancel() that loses the race (it finds CLOSING) waits, spinning, until the winner's walk
+ * has made it CLOSED, so that when any cancel() returns, every descendant is done, as in Go
+ * where the loser blocks on the mutex. A walk that meets a child another thread is closing
+ * waits the same way. These waits cannot deadlock: a walk runs no user code, and it only ever
+ * waits for the walk of a subtree below a node it owns, which never waits for anything above.
  * Hygiene. A child cancelled on its own removes itself from the parent's list in O(1); a parent
  * cancelling drops its whole list (head = CLOSED) and clears every node's links. Either way the
  * parent keeps no reference to the child afterwards.
@@ -49,6 +58,7 @@ import java.util.concurrent.CompletionStage;
  */
 class CancelCtx extends Node implements CancellableContext {
   static final Node LOCKED = new Node.Marker("LOCKED");
+  static final Node CLOSING = new Node.Marker("CLOSING");
   static final Node CLOSED = new Node.Marker("CLOSED");
 
   private static final VarHandle HEAD;
@@ -70,7 +80,10 @@ class CancelCtx extends Node implements CancellableContext {
   final long deadline;
   /** Null while live; set once by close(), before head becomes CLOSED. */
   private volatile ContextException err;
-  /** Registrations: null (none), the first node, LOCKED (list being changed) or CLOSED (done, final). */
+  /**
+   * Registrations: null (none), the first node, LOCKED (list being changed), CLOSING (done, subtree
+   * being closed by the thread that detached the list) or CLOSED (done and subtree closed; final).
+   */
   private volatile Node head;
   /** Created on the first done() call (or a shared completed stage if already done then); never changes after. */
   private volatile DoneStage doneStage;
@@ -185,40 +198,124 @@ class CancelCtx extends Node implements CancellableContext {
 
   @Override
   public final boolean cancel() {
-    return err == null && cancel(new ContextCancelledException(), true);
+    return cancel((Throwable) null);
   }
 
   @Override
   public final boolean cancel(Throwable cause) {
-    return err == null && cancel(new ContextCancelledException(cause), true);
+    if (err != null) {
+      awaitClosed(); // a racing winner may still be closing the subtree
+      return false;
+    }
+    return cancel(new ContextCancelledException(cause), true);
   }
 
   /**
    * Cancels this context and its subtree with {@code e} unless already done; unlinks it from its
-   * parent if {@code removeFromParent}. Returns whether this call cancelled it.
+   * parent if {@code removeFromParent}. Returns whether this call cancelled it. Either way, when it
+   * returns every descendant is done.
    */
   final boolean cancel(ContextException e, boolean removeFromParent) {
     Node list = close(e);
-    if (list == CLOSED) {
+    if (list == CLOSING || list == CLOSED) {
+      awaitClosed();
       return false; // already cancelled
     }
+    Node deferred = walk(list, e);
     if (removeFromParent) {
       unlinkFromParent();
     }
     closed();
-    notifyAll(list, e);
+    runDeferred(deferred, e);
     return true;
   }
 
-  /** Parent-driven cancellation: the parent already detached this node from its list. */
-  @Override
-  final Node ownerDone(ContextException e) {
-    Node list = close(e);
-    if (list == CLOSED) {
-      return null;
+  /**
+   * Marks this context done with {@code e} and detaches its list. Returns the list (null if
+   * empty, and then this context is already CLOSED), or CLOSING/CLOSED if it was already done.
+   */
+  private Node close(ContextException e) {
+    Node h = lock();
+    if (h == CLOSING || h == CLOSED) {
+      return h;
     }
+    err = e;
+    HEAD.setRelease(this, h == null ? CLOSED : CLOSING);
+    return h;
+  }
+
+  /** Waits until the thread closing this context has closed its whole subtree. */
+  private void awaitClosed() {
+    for (int spins = 0; head != CLOSED; spins++) {
+      spin(spins);
+    }
+  }
+
+  /**
+   * Closes every context under this one (which is CLOSING, with {@code list} detached), then
+   * makes this CLOSED. Returns the nodes whose effects are deferred until after the walk, linked
+   * through {@code next} in walk order: closed contexts, callbacks, afterFunc actions.
+   */
+  private Node walk(Node list, ContextException e) {
+    if (list == null) {
+      return null; // close() made this CLOSED already
+    }
+    Node deferred = null;
+    Node last = null;
+    Node work = list;
+    while (work != null) {
+      Node n = work;
+      work = n.next;
+      n.prev = null;
+      n.next = null;
+      if (n instanceof End) {
+        ((End) n).ctx.finishClose();
+        continue;
+      }
+      if (n instanceof CancelCtx) {
+        CancelCtx c = (CancelCtx) n;
+        Node sub = c.close(e);
+        if (sub == CLOSING || sub == CLOSED) {
+          c.awaitClosed(); // another thread cancelled it; its effects are that thread's
+          continue;
+        }
+        if (sub != null) {
+          End end = new End(c);
+          Node tail = sub.prev; // the head's prev is the tail
+          tail.next = end;
+          end.next = work;
+          work = sub;
+        }
+      }
+      if (last == null) {
+        deferred = n;
+      } else {
+        last.next = n;
+      }
+      last = n;
+    }
+    finishClose();
+    return deferred;
+  }
+
+  private void finishClose() {
+    HEAD.setRelease(this, CLOSED);
+  }
+
+  /** Runs the deferred effects of a walk, in walk order, clearing the links as it goes. */
+  private static void runDeferred(Node n, ContextException e) {
+    while (n != null) {
+      Node next = n.next;
+      n.next = null;
+      n.fire(e);
+      n = next;
+    }
+  }
+
+  /** Deferred effect of being cancelled by an ancestor's walk: complete done(), stop the timer. */
+  @Override
+  final void fire(ContextException e) {
     closed();
-    return list;
   }
 
   /** Runs after this context became done, outside any lock: completes done(). */
@@ -227,17 +324,6 @@ class CancelCtx extends Node implements CancellableContext {
     if (d != null) {
       d.signal();
     }
-  }
-
-  /** Marks this context done with {@code e} and detaches its list; returns CLOSED if it already was. */
-  private Node close(ContextException e) {
-    Node h = lock();
-    if (h == CLOSED) {
-      return CLOSED;
-    }
-    err = e;
-    HEAD.setRelease(this, CLOSED);
-    return h;
   }
 
   private void unlinkFromParent() {
@@ -256,49 +342,39 @@ class CancelCtx extends Node implements CancellableContext {
     }
   }
 
-  /** Notifies every node of a detached list, splicing in the lists of cancelled children. */
-  private static void notifyAll(Node work, ContextException e) {
-    while (work != null) {
-      Node n = work;
-      Node next = n.next;
-      n.prev = null;
-      n.next = null;
-      Node sub = n.ownerDone(e);
-      if (sub != null) {
-        sub.prev.next = next; // sub.prev is the tail of the child's list
-        work = sub;
-      } else {
-        work = next;
-      }
-    }
-  }
-
   // ---------------------------------------------------------------------------------------
   // The registration list
   // ---------------------------------------------------------------------------------------
 
-  /** Spins until it holds the list lock and returns the head it replaced, or returns CLOSED. */
+  /**
+   * Spins until it holds the list lock and returns the head it replaced, or returns CLOSING or
+   * CLOSED (without locking) if this context is done.
+   */
   private Node lock() {
     for (int spins = 0; ; spins++) {
       Node h = head;
-      if (h == CLOSED) {
-        return CLOSED;
+      if (h == CLOSED || h == CLOSING) {
+        return h;
       }
       if (h != LOCKED && HEAD.compareAndSet(this, h, LOCKED)) {
         return h;
       }
-      if (spins < 100) {
-        Thread.onSpinWait();
-      } else {
-        Thread.yield(); // the holder was descheduled mid-update
-      }
+      spin(spins);
+    }
+  }
+
+  private static void spin(int spins) {
+    if (spins < 100) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield(); // the other thread was descheduled mid-update or mid-walk
     }
   }
 
   /** Appends {@code n}; returns false (and does nothing) if this context is already done. */
   final boolean add(Node n) {
     Node h = lock();
-    if (h == CLOSED) {
+    if (h == CLOSED || h == CLOSING) {
       return false;
     }
     if (h == null) {
@@ -320,7 +396,7 @@ class CancelCtx extends Node implements CancellableContext {
    */
   final boolean remove(Node n) {
     Node h = lock();
-    if (h == CLOSED) {
+    if (h == CLOSED || h == CLOSING) {
       return false;
     }
     if (n.prev == null) {
@@ -351,7 +427,7 @@ class CancelCtx extends Node implements CancellableContext {
   /** Returns the number of registrations (children, callbacks, actions); for tests. O(n). */
   final int registrations() {
     Node h = lock();
-    if (h == CLOSED) {
+    if (h == CLOSED || h == CLOSING) {
       return 0;
     }
     int count = 0;
@@ -378,14 +454,27 @@ class CancelCtx extends Node implements CancellableContext {
     }
 
     @Override
-    Node ownerDone(ContextException err) {
+    void fire(ContextException err) {
       Callbacks.run(callback);
-      return null;
     }
 
     @Override
     public boolean stop() {
       return owner.remove(this);
+    }
+  }
+
+  /** Walk marker: the subtree of {@code ctx} is closed once the walk reaches it. */
+  static final class End extends Node {
+    final CancelCtx ctx;
+
+    End(CancelCtx ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    void fire(ContextException err) {
+      throw new AssertionError("internal error: walk marker deferred");
     }
   }
 }

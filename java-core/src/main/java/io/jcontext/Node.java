@@ -7,8 +7,9 @@ package io.jcontext;
  * <p>The list is doubly linked and intrusive (the registered object is its own node, so
  * registering allocates nothing more), which makes insertion and removal constant time. The
  * head's {@code prev} points at the tail, so appending needs no tail field in the owner.
- * {@code prev} and {@code next} are guarded by the owner's list lock ({@link CancelCtx#head});
- * once the owner is cancelled they belong to the cancelling thread, which clears them.
+ * {@code prev} and {@code next} are guarded by the owner's list lock ({@code CancelCtx.head});
+ * once the owner is cancelled they belong to the cancelling thread, which reuses {@code next}
+ * for its walk and clears both.
  */
 abstract class Node {
   /** The previous node, or the tail if this is the head; null when not in a list. Guarded by the owner's lock. */
@@ -17,10 +18,10 @@ abstract class Node {
   Node next;
 
   /**
-   * Called once, without locks, when the list owner is done with {@code err}. Returns a list
-   * of further nodes to notify (the registrations of a child context it cancelled), or null.
+   * The deferred effect of the list owner becoming done with {@code err}; called once, without
+   * locks, after the cancellation walk (see {@link CancelCtx}).
    */
-  abstract Node ownerDone(ContextException err);
+  abstract void fire(ContextException err);
 
   /** A marker node; never in a list. */
   static final class Marker extends Node {
@@ -31,7 +32,7 @@ abstract class Node {
     }
 
     @Override
-    Node ownerDone(ContextException err) {
+    void fire(ContextException err) {
       throw new AssertionError("internal error: marker " + name + " notified");
     }
 

@@ -26,8 +26,8 @@ import kotlinx.coroutines.withContext as kxWithContext
  * Each bound coroutine gets its own context `own = ctx.withCancel()`, installed as a bound
  * ContextElement (what currentContext() returns there and in its children).
  *  - Context -> Job: `own.onDone { job.cancel(own.err()) }`. own is done when ctx is (deadline,
- *    cancel), so the Job is cancelled with the ctx's ContextException itself: a
- *    CancellationException whose cause is the ctx's cause and whose isTimeout() tells a deadline.
+ *    cancel), so the Job is cancelled with a ContextDoneException wrapping the ctx's
+ *    ContextException (never copied by stack-trace recovery; isTimeout() tells a deadline).
  *  - Job -> Context, promptly: a probe `Job(job)` child. A cancelling Job cancels its children
  *    synchronously, and the probe, having no children or body, completes at once; its completion
  *    handler cancels own with the Job's exception. invokeOnCompletion on the Job itself would
@@ -44,10 +44,11 @@ import kotlinx.coroutines.withContext as kxWithContext
  *
  * Contract:
  * - Inside, [currentContext] is a child of [ctx]: values and deadline come from [ctx].
- * - When [ctx] is done (cancelled or past its deadline) the block is cancelled with [ctx]'s
- *   [io.jcontext.ContextException] (`ctx.err()`): a `CancellationException` whose `cause` is the
- *   ctx's cause and whose `isTimeout()` is true for a deadline ([DeadlineExceededException]).
- *   That exception is what this function then throws, as kotlinx's `withTimeout` throws its own.
+ * - When [ctx] is done (cancelled or past its deadline) the block is cancelled with a
+ *   [ContextDoneException] whose cause is `ctx.err()`: a [io.jcontext.ContextCancelledException],
+ *   or a [DeadlineExceededException] (`isTimeout()`) for a deadline, itself carrying the ctx's
+ *   cause. This function then throws that `ctx.err()`, as kotlinx's `withTimeout` throws its own
+ *   exception (a `CancellationException`: uncaught, it ends the caller quietly).
  * - When the coroutine is cancelled (by its parent, by a failing child, ...), the context seen
  *   inside is cancelled at once, before children finish, with the Job's exception as cause (a
  *   failure, not kotlinx's wrapper around it).
@@ -65,9 +66,12 @@ public suspend fun <T> withContext(
   try {
     return kxWithContext(context + ContextElement(own, bound = true)) {
       val job = coroutineContext.job
-      reg = own.onDone { job.cancel(own.err()) }
+      reg = own.onDone { job.cancel(ContextDoneException(own.err())) }
       runBound(own, job, block)
     }
+  } catch (e: ContextDoneException) {
+    // Our own context ended the block: hand the caller the context's exception itself.
+    throw if (e.err === own.err()) e.err else e
   } finally {
     // Children have completed by now: stop Context -> Job, then release own from ctx.
     reg?.stop()
@@ -79,7 +83,7 @@ public suspend fun <T> withContext(
  * Launches a coroutine bound to [ctx], as kotlinx's `launch`, with the contract of [withContext]:
  * [ctx] done cancels it with `ctx.err()`; its cancellation cancels the [currentContext] seen
  * inside at once; when the Job completes, its registrations on [ctx] are removed. If [ctx] is
- * already done, the body does not run and the Job completes cancelled with `ctx.err()`.
+ * already done, the body does not run and the Job completes cancelled (a [ContextDoneException]).
  */
 public fun CoroutineScope.launch(
   ctx: Context,
@@ -151,7 +155,7 @@ public suspend fun <T> withContextTimeout(
 
 /** Context -> Job for launch/async, and release once the Job has completed. */
 private fun bindJob(own: CancellableContext, job: Job) {
-  val reg = own.onDone { job.cancel(own.err()) }
+  val reg = own.onDone { job.cancel(ContextDoneException(own.err())) }
   job.invokeOnCompletion { cause ->
     reg.stop()
     if (cause == null) own.cancel() else own.cancel(jobCause(cause))
@@ -164,7 +168,7 @@ private suspend fun <T> CoroutineScope.runBound(
   job: Job,
   block: suspend CoroutineScope.() -> T,
 ): T {
-  own.err()?.let { throw it }
+  own.err()?.let { throw ContextDoneException(it) }
   val probe = Job(job)
   probe.invokeOnCompletion { cause -> if (cause != null) own.cancel(jobCause(cause)) }
   try {

@@ -49,17 +49,20 @@ public suspend fun sleep(ctx: Context, duration: Duration) {
   ctx.err()?.let { throw it }
   if (!duration.isPositive()) return
   val clock = ctx.clock()
-  suspendCancellableCoroutine { cont ->
+  // Resumed with true when ctx is done; the error is thrown here, after resumption, so the shared
+  // ContextException reaches the caller as is (not a stack-trace-recovery copy).
+  val ctxDone = suspendCancellableCoroutine { cont ->
     val once = Once(cont)
-    val reg = ctx.onDone { once.take()?.resumeWithException(ctx.err()!!) }
+    val reg = ctx.onDone { once.take()?.resume(true) }
     val deadline = saturatedAdd(clock.nanoTime(), duration.inWholeNanoseconds)
-    val timer: Stop = clock.schedule(deadline) { once.take()?.resume(Unit) }
+    val timer: Stop = clock.schedule(deadline) { once.take()?.resume(false) }
     cont.invokeOnCancellation { once.clear(); reg.stop(); timer.stop() }
     // Whichever fires first stops the other (stop() is idempotent); if one already fired during
     // registration, stop both now.
     once.onTaken = { reg.stop(); timer.stop() }
     if (once.isTaken) { reg.stop(); timer.stop() }
   }
+  if (ctxDone) throw ctx.err()!!
 }
 
 /**
@@ -73,18 +76,25 @@ public suspend fun <T> await(ctx: Context, stage: CompletionStage<T>): T {
   val future = stage.toCompletableFuture()
   if (future.isDone) return getNow(future)
   ctx.err()?.let { throw it }
-  return suspendCancellableCoroutine { cont ->
+  // Resumed with CTX_DONE when ctx ends first; thrown after resumption so the caller gets the
+  // shared ContextException itself.
+  val result: Any? = suspendCancellableCoroutine { cont ->
     val once = Once(cont)
     stage.whenComplete { value, error ->
       val c = once.take() ?: return@whenComplete
       if (error == null) c.resume(value) else c.resumeWithException(unwrap(error))
     }
-    val reg = ctx.onDone { once.take()?.resumeWithException(ctx.err()!!) }
+    val reg = ctx.onDone { once.take()?.resume(CTX_DONE) }
     once.onTaken = { reg.stop() }
     if (once.isTaken) reg.stop()
     cont.invokeOnCancellation { once.clear(); reg.stop() }
   }
+  if (result === CTX_DONE) throw ctx.err()!!
+  @Suppress("UNCHECKED_CAST")
+  return result as T
 }
+
+private val CTX_DONE = Any()
 
 private fun <T> getNow(future: java.util.concurrent.CompletableFuture<T>): T =
   try {

@@ -71,9 +71,11 @@ class BridgeSpec : FunSpec({
       parent.cancel(cause)
       job.join()
       job.isCancelled.shouldBeTrue()
-      val e = seen.shouldBeInstanceOf<ContextCancelledException>()
+      val e = seen.shouldBeInstanceOf<ContextDoneException>()
       e.isTimeout.shouldBeFalse()
-      e.cause shouldBeSameInstanceAs cause
+      e.cause shouldBeSameInstanceAs parent.err()
+      e.err.shouldBeInstanceOf<ContextCancelledException>()
+      e.err.cause shouldBeSameInstanceAs cause
     }
   }
 
@@ -142,7 +144,7 @@ class BridgeSpec : FunSpec({
           awaitCancellation()
         }
       }
-      result.exceptionOrNull() shouldBeSameInstanceAs boom
+      result.exceptionOrNull().shouldBeInstanceOf<IOException>().message shouldBe "boom"
       inner.shouldNotBeNull().cause() shouldBeSameInstanceAs boom
     }
   }
@@ -257,10 +259,35 @@ class BridgeSpec : FunSpec({
   test("withDeadline keeps an earlier deadline in force") {
     bothDispatchers {
       val root = backgroundContext()
-      withContext(root.withTimeout(Duration.ofSeconds(2))) {
-        val far = java.time.Instant.ofEpochSecond(0, root.clock().nanoTime()).plusSeconds(60)
-        shouldThrow<DeadlineExceededException> { withDeadline(far) { delay(10.seconds) } }
+      val far = java.time.Instant.ofEpochSecond(0, root.clock().nanoTime()).plusSeconds(60)
+      shouldThrow<DeadlineExceededException> {
+        withContext(root.withTimeout(Duration.ofSeconds(2))) {
+          withDeadline(far) {
+            currentContext().remaining() shouldBe Duration.ofSeconds(2)
+            delay(10.seconds)
+          }
+        }
       }
+      currentTime shouldBe 2_000
+    }
+  }
+
+  test("a deadline inside the coroutine: the coroutine sees ContextDoneException with isTimeout") {
+    bothDispatchers {
+      var seen: Throwable? = null
+      val job = launch(backgroundContext().withTimeout(Duration.ofMillis(300))) {
+        try {
+          delay(1_000)
+        } catch (e: CancellationException) {
+          seen = e
+          throw e
+        }
+      }
+      job.join()
+      val e = seen.shouldBeInstanceOf<ContextDoneException>()
+      e.isTimeout.shouldBeTrue()
+      e.err.shouldBeInstanceOf<DeadlineExceededException>()
+      currentTime shouldBe 300
     }
   }
 

@@ -72,8 +72,9 @@ public class ContextMutex {
 
   /**
    * Java: returns a future completed when the lock is acquired (the caller then holds it), or
-   * completed exceptionally with `ctx.err()`. Cancelling the future abandons the wait; the lock is
-   * never left held by a cancelled future.
+   * completed exceptionally with `ctx.err()`, which, being a `CancellationException`, `get()`
+   * throws as is (and `isCancelled()` reports). Cancelling the future abandons the wait; the lock
+   * is never left held by a cancelled future.
    */
   public fun lockAsync(ctx: Context): CompletableFuture<Void?> = future({ lock(ctx) }, { unlock() })
 

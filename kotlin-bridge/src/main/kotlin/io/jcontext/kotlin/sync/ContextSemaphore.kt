@@ -120,8 +120,9 @@ public class ContextSemaphore(public val size: Int) {
   }
 
   /**
-   * Java: a future completed once [n] permits are acquired, or exceptionally with `ctx.err()`.
-   * Cancelling it abandons the wait and never leaves permits held.
+   * Java: a future completed once [n] permits are acquired, or exceptionally with `ctx.err()` (a
+   * `CancellationException`: `get()` throws it as is). Cancelling it abandons the wait and never
+   * leaves permits held.
    */
   @JvmOverloads
   public fun acquireAsync(ctx: Context, n: Int = 1): CompletableFuture<Void?> {

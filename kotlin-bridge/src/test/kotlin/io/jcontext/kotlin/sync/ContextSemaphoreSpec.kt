@@ -9,7 +9,6 @@ import io.kotest.matchers.booleans.shouldBeFalse
 import io.kotest.matchers.booleans.shouldBeTrue
 import io.kotest.matchers.shouldBe
 import java.util.concurrent.CountDownLatch
-import java.util.concurrent.ExecutionException
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicReference
@@ -131,7 +130,7 @@ class ContextSemaphoreSpec : FunSpec({
     val ctx = Context.background().withCancel()
     val f = s.acquireAsync(ctx, 1)
     ctx.cancel()
-    (shouldThrow<ExecutionException> { f.get(10, TimeUnit.SECONDS) }.cause is ContextCancelledException).shouldBeTrue()
+    shouldThrow<ContextCancelledException> { f.get(10, TimeUnit.SECONDS) }
     val g = s.acquireAsync(Context.background(), 2)
     g.cancel(false)
     val done = CountDownLatch(1)

@@ -43,6 +43,9 @@ public final class TimeoutExample implements Sample {
         try {
           Context.sleep(ctx, work); // simulated work, stops with the context
           result.complete(new Data("123"));
+        } catch (ContextException e) {
+          // Stopped by the context: the caller is watching the context itself. (Completing the
+          // result with e would race with that and turn into a plain CancellationException.)
         } catch (Throwable t) {
           result.completeExceptionally(t);
         }
