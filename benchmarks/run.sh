@@ -31,7 +31,7 @@ fi
 
 profile="${1:-}"
 if [[ -z "$profile" ]]; then
-  sed -n '2,17p' "$0"
+  sed -n '2,16p' "$0"
   exit 2
 fi
 shift

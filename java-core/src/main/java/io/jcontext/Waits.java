@@ -95,7 +95,35 @@ final class Waits {
         release(reg, null);
       }
     }
-    return f.get(); // complete: does not block
+    return outcome(f);
+  }
+
+  /**
+   * Returns the value of the completed {@code f}, or throws what {@link CompletableFuture#get()}
+   * throws on JDK 17: the stage's own {@link java.util.concurrent.CancellationException} as it
+   * is, any other failure wrapped in an {@link ExecutionException}. (Later JDKs wrap a
+   * cancellation in a new CancellationException("get"), which would make the result depend on
+   * the JDK.)
+   */
+  private static <T> T outcome(CompletableFuture<T> f) throws ExecutionException {
+    Object[] result = new Object[2];
+    f.whenComplete((v, e) -> {
+      result[0] = v;
+      result[1] = e;
+    }); // f is complete: runs here and now
+    Throwable e = (Throwable) result[1];
+    if (e == null) {
+      @SuppressWarnings("unchecked")
+      T v = (T) result[0];
+      return v;
+    }
+    if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof java.util.concurrent.CancellationException) {
+      throw (java.util.concurrent.CancellationException) e;
+    }
+    throw new ExecutionException(e);
   }
 
   private static <T> T ctxFirst(Context ctx, CompletableFuture<T> f, boolean cancelStage) {

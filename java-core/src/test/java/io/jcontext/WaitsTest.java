@@ -441,4 +441,24 @@ class WaitsTest {
     assertFalse(ctx.isDone());
     ctx.cancel();
   }
+
+  @Test
+  void awaitRethrowsTheStagesOwnCancellationOnEveryJdk() throws Exception {
+    ContextCancelledException own = new ContextCancelledException(new IllegalStateException("shut down"));
+    CompletableFuture<String> cancelledWithContextError = new CompletableFuture<>();
+    cancelledWithContextError.completeExceptionally(own);
+    CancellationException thrown = assertThrows(CancellationException.class,
+        () -> Context.await(Context.background(), cancelledWithContextError));
+    assertSame(own, thrown, "JDK 21+ CompletableFuture.get() wraps it; await must not");
+
+    CompletableFuture<String> cancelled = new CompletableFuture<>();
+    cancelled.cancel(false);
+    assertThrows(CancellationException.class, () -> Context.await(Context.background(), cancelled));
+
+    IllegalArgumentException failure = new IllegalArgumentException("bad");
+    CompletableFuture<String> failed = CompletableFuture.failedFuture(failure);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> Context.await(Context.background(), failed));
+    assertSame(failure, e.getCause());
+    assertEquals("v", Context.await(Context.background(), CompletableFuture.completedFuture("v")));
+  }
 }
