@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the shaded JMH jar and runs the jcontext benchmarks beside their peers.
 #
-#   benchmarks/run.sh smoke        one 100 ms iteration of two benchmarks (CI: proves the jar runs)
-#   benchmarks/run.sh quick        every JMH benchmark, short iterations, -prof gc, + scale runs (~10 min on 2 cores)
-#   benchmarks/run.sh full         every JMH benchmark, 2 forks x 5 x 1 s, -prof gc, + scale runs (~45 min on 2 cores)
+#   benchmarks/run.sh smoke        one 100 ms iteration of three benchmarks + toy scale runs (CI: the jar runs)
+#   benchmarks/run.sh quick        every JMH benchmark, short iterations, -prof gc, + CPU-time and scale runs (~5 min on 2 cores)
+#   benchmarks/run.sh full         every JMH benchmark, 2 forks x 5 x 1 s, -prof gc, + CPU-time and scale runs (~20 min on 2 cores)
 #   benchmarks/run.sh jmh ARGS...  the jar with your own JMH arguments (e.g. 'Poll' -f 1 -wi 3 -i 5)
 #   benchmarks/run.sh scale ARGS...  io.jcontext.bench.scale.ScaleMain memory|churn|wake|all [n]
 #   benchmarks/run.sh cpu [FILTER]   io.jcontext.bench.scale.CpuTimeMain: key shapes in thread CPU time
@@ -67,7 +67,12 @@ run_scale() { # ScaleMain args...
 
 case "$profile" in
   smoke)
-    run_jmh smoke -f 1 -wi 0 -i 1 -r 100ms 'DeriveBenchmark\.childOfLive_(jcontext|grpc)$'
+    # Two benchmarks (jcontext and its grpc peer) plus one that goes through the Kotlin helpers,
+    # then the scale runs at toy sizes: proves every part of the jar still loads and runs.
+    run_jmh smoke -f 1 -wi 0 -i 1 -r 100ms \
+      'DeriveBenchmark\.childOfLive_(jcontext|grpc)$|MutexBenchmark\.uncontended_kotlinxMutex_suspend$'
+    "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain memory 10000
+    "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain wake 1000
     ;;
   quick)
     run_jmh quick -f 1 -wi 2 -w 500ms -i 3 -r 500ms -prof gc "$@"

@@ -2,8 +2,9 @@
 """Turns a JMH JSON result file into Markdown tables: every benchmark with its score and
 allocation, then jcontext beside each peer of the same shape with the ratio jcontext/peer.
 
-Benchmark methods are named <shape>_<implementation> (e.g. childOfLive_grpc); rows of one class
-and shape are compared. EXTRA_PAIRS adds comparisons across shapes that do the same work.
+Benchmark methods are named <shape>_<implementation>[_<variant>] (e.g. childOfLive_grpc,
+uncontended_jcontext_tryLock); every jcontext row is compared with every other row of its class
+and shape. EXTRA_PAIRS adds comparisons across shapes that do the same work.
 Usage: summarize.py result.json
 """
 import json
@@ -65,10 +66,10 @@ def main(path):
 
     pairs = []
     for (cls, method), r in sorted(rows.items()):
-        if r["impl"] != "jcontext":
+        if not r["impl"].startswith("jcontext"):
             continue
         for (c2, m2), p in sorted(rows.items()):
-            if c2 == cls and p["shape"] == r["shape"] and p["impl"] != "jcontext":
+            if c2 == cls and p["shape"] == r["shape"] and not p["impl"].startswith("jcontext"):
                 pairs.append((r, p))
     for cls, jm, pm in EXTRA_PAIRS:
         if (cls, jm) in rows and (cls, pm) in rows:

@@ -43,7 +43,7 @@ public class ValueBenchmark {
 
   @SuppressWarnings("unchecked")
   private static Key<String>[] newJcKeys() {
-    Key<String>[] keys = new Key[DEPTH];
+    Key<String>[] keys = (Key<String>[]) new Key<?>[DEPTH];
     for (int i = 0; i < DEPTH; i++) {
       keys[i] = Key.of("k" + i, String.class);
     }
@@ -52,7 +52,7 @@ public class ValueBenchmark {
 
   @SuppressWarnings("unchecked")
   private static io.grpc.Context.Key<String>[] newGrpcKeys() {
-    io.grpc.Context.Key<String>[] keys = new io.grpc.Context.Key[DEPTH];
+    io.grpc.Context.Key<String>[] keys = (io.grpc.Context.Key<String>[]) new io.grpc.Context.Key<?>[DEPTH];
     for (int i = 0; i < DEPTH; i++) {
       keys[i] = io.grpc.Context.key("k" + i);
     }

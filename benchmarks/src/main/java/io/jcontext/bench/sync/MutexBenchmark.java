@@ -1,5 +1,6 @@
 package io.jcontext.bench.sync;
 
+import io.jcontext.Context;
 import io.jcontext.bench.kt.KxSync;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * through the suspending {@code lock()} in a batch of {@link KxSync#BATCH} inside one
  * {@code runBlocking}.
  *
- * <p>The jcontext lock ({@code io.jcontext.sync}) is added here as {@code uncontended_jcontext}
- * once it exists; the contended shape is {@link MutexContendedBenchmark}.
+ * <p>jcontext: {@link io.jcontext.sync.Mutex#lock(Context)} with a live {@code background()}
+ * context ({@code uncontended_jcontext}) and {@code tryLock()} ({@code uncontended_jcontext_tryLock}).
+ * The contended shape is {@link MutexContendedBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,12 +38,40 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MutexBenchmark {
   private ReentrantLock reentrantLock;
   private Mutex kxMutex;
+  private io.jcontext.sync.Mutex jcMutex;
+  private Context ctx;
   private final KxSync.Counter counter = new KxSync.Counter();
 
   @Setup
   public void setUp() {
     reentrantLock = new ReentrantLock();
     kxMutex = MutexKt.Mutex(false);
+    jcMutex = io.jcontext.sync.Mutex.create();
+    ctx = Context.background();
+  }
+
+  @Benchmark
+  public long uncontended_jcontext() throws InterruptedException {
+    io.jcontext.sync.Mutex m = jcMutex;
+    m.lock(ctx);
+    try {
+      return ++counter.value;
+    } finally {
+      m.unlock();
+    }
+  }
+
+  @Benchmark
+  public long uncontended_jcontext_tryLock() {
+    io.jcontext.sync.Mutex m = jcMutex;
+    if (!m.tryLock()) {
+      throw new AssertionError("uncontended tryLock failed");
+    }
+    try {
+      return ++counter.value;
+    } finally {
+      m.unlock();
+    }
   }
 
   @Benchmark

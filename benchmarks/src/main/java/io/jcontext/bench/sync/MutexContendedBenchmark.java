@@ -1,5 +1,6 @@
 package io.jcontext.bench.sync;
 
+import io.jcontext.Context;
 import io.jcontext.bench.kt.KxSync;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * kotlinx {@link Mutex} uses its suspending {@code lock()} (a contended {@code tryLock} would spin,
  * which is not how it is used), in batches of {@link KxSync#BATCH} inside one
  * {@code runBlocking} per thread: a suspended lock() parks that thread until unlock() resumes it.
- * Time is per lock/unlock per thread. The jcontext lock joins as {@code twoThreads_jcontext}.
+ * Time is per lock/unlock per thread. jcontext: {@link io.jcontext.sync.Mutex#lock(Context)}
+ * with a live {@code background()} context.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,12 +37,27 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MutexContendedBenchmark {
   private ReentrantLock reentrantLock;
   private Mutex kxMutex;
+  private io.jcontext.sync.Mutex jcMutex;
+  private Context ctx;
   private final KxSync.Counter counter = new KxSync.Counter();
 
   @Setup
   public void setUp() {
     reentrantLock = new ReentrantLock();
     kxMutex = MutexKt.Mutex(false);
+    jcMutex = io.jcontext.sync.Mutex.create();
+    ctx = Context.background();
+  }
+
+  @Benchmark
+  public long twoThreads_jcontext() throws InterruptedException {
+    io.jcontext.sync.Mutex m = jcMutex;
+    m.lock(ctx);
+    try {
+      return ++counter.value;
+    } finally {
+      m.unlock();
+    }
   }
 
   @Benchmark

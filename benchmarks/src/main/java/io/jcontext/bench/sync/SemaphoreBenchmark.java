@@ -1,5 +1,6 @@
 package io.jcontext.bench.sync;
 
+import io.jcontext.Context;
 import io.jcontext.bench.kt.KxSync;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * weighted acquire, so its only peer is {@link Semaphore#acquire(int)}). {@code java.util.concurrent}
  * uses the blocking, interruptible {@code acquire}; kotlinx the non-suspending {@code tryAcquire}
  * and, in a batch inside one {@code runBlocking}, the suspending {@code acquire()}.
- * The jcontext semaphore ({@code io.jcontext.sync}) joins as {@code acquire1_jcontext} and
- * {@code weighted_jcontext}.
+ * jcontext: {@link io.jcontext.sync.Semaphore#acquire(Context, long)} with a live
+ * {@code background()} context, and {@code tryAcquire(1)}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,12 +36,42 @@ public class SemaphoreBenchmark {
   static final int WEIGHT = 3;
 
   private Semaphore juc;
+  private io.jcontext.sync.Semaphore jc;
+  private Context ctx;
   private kotlinx.coroutines.sync.Semaphore kx;
 
   @Setup
   public void setUp() {
     juc = new Semaphore(PERMITS);
+    jc = io.jcontext.sync.Semaphore.create(PERMITS);
+    ctx = Context.background();
     kx = kotlinx.coroutines.sync.SemaphoreKt.Semaphore(PERMITS, 0);
+  }
+
+  @Benchmark
+  public long acquire1_jcontext() throws InterruptedException {
+    io.jcontext.sync.Semaphore s = jc;
+    s.acquire(ctx, 1);
+    s.release(1);
+    return PERMITS;
+  }
+
+  @Benchmark
+  public long acquire1_jcontext_tryAcquire() {
+    io.jcontext.sync.Semaphore s = jc;
+    if (!s.tryAcquire(1)) {
+      throw new AssertionError("uncontended tryAcquire failed");
+    }
+    s.release(1);
+    return PERMITS;
+  }
+
+  @Benchmark
+  public long weighted_jcontext() throws InterruptedException {
+    io.jcontext.sync.Semaphore s = jc;
+    s.acquire(ctx, WEIGHT);
+    s.release(WEIGHT);
+    return PERMITS;
   }
 
   @Benchmark

@@ -19,7 +19,10 @@ import kotlin.contracts.contract
  *   behind it, so a large request is never starved by later large ones.
  * - **All or nothing**: an acquisition that ends by ctx or cancellation gives back every permit
  *   it had collected, so no partial set is ever kept. Cancellation is prompt: a waiter cancelled
- *   as permits reach it throws and passes them on.
+ *   as permits reach it throws and passes them on. (Because a weighted head collects its permits
+ *   one at a time, its cancellation can hand the collected ones to a waiter behind it; nothing
+ *   is lost or over-granted, but that waiter's wake-up has no sequential explanation, so
+ *   weighted waits with cancellation are not claimed linearizable. One-permit operations are.)
  * - **Bad input**: `n < 1` or `n > size` throws [IllegalArgumentException]; releasing more than is
  *   held throws [IllegalStateException]; neither changes any state.
  * - **Memory**: a [release] happens-before the acquisitions it enables.
