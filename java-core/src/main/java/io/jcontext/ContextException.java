@@ -17,9 +17,27 @@ public abstract sealed class ContextException extends CancellationException
     permits ContextCancelledException, DeadlineExceededException {
   private static final long serialVersionUID = 1L;
 
+  /** The cause given to the cancellation, or null; fixed, since the instance is shared. */
+  private final Throwable cause;
+
   ContextException(String message, Throwable cause) {
     super(message);
-    initCause(cause); // also when null: freezes the cause, shared instances must not change
+    this.cause = cause; // a final field, not initCause(): no lock on the cancellation path
+  }
+
+  /** Returns the cause given to the cancellation or deadline, or {@code null}. */
+  @Override
+  public final Throwable getCause() {
+    return cause;
+  }
+
+  /**
+   * Always throws {@link IllegalStateException}: the cause is fixed at construction, because
+   * one instance is shared by every context the cancellation reached.
+   */
+  @Override
+  public final Throwable initCause(Throwable cause) {
+    throw new IllegalStateException("the cause of a ContextException is fixed at construction");
   }
 
   /**
