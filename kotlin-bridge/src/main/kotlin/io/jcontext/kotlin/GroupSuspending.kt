@@ -13,7 +13,8 @@ import kotlinx.coroutines.runInterruptible
  * runInterruptible: the calling coroutine suspends, an IO thread blocks. Cancelling the coroutine
  * interrupts that thread; Group.await() reacts to the interrupt by cancelling the group's context
  * (cause: the InterruptedException) and returning at once, so the IO thread is freed and nothing
- * stays behind. No state of its own: nothing to leak.
+ * stays behind. No state of its own: nothing to leak. The ExecutionException is returned, not
+ * thrown, across the dispatcher hop and rethrown in the caller (see below).
  */
 
 /**
@@ -46,5 +47,16 @@ import kotlinx.coroutines.runInterruptible
  */
 public suspend fun Group.awaitSuspending(context: CoroutineContext = Dispatchers.IO) {
   val group = this
-  runInterruptible(context) { group.await() }
+  // The failure travels back as a value and is thrown here, in the caller's frame: resuming with
+  // it would let kotlinx's stack-trace recovery (debug mode) hand the caller a copy whose cause is
+  // the ExecutionException, not the ExecutionException whose cause is the first failure.
+  val failure: ExecutionException? = runInterruptible(context) {
+    try {
+      group.await()
+      null
+    } catch (e: ExecutionException) {
+      e
+    }
+  }
+  if (failure != null) throw failure
 }

@@ -4,10 +4,12 @@ import io.jcontext.Context
 import io.jcontext.ContextCancelledException
 import io.jcontext.sync.Group
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.booleans.shouldBeFalse
 import io.kotest.matchers.booleans.shouldBeTrue
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldStartWith
 import io.kotest.matchers.types.shouldBeInstanceOf
 import io.kotest.matchers.types.shouldBeSameInstanceAs
 import java.io.IOException
@@ -82,13 +84,15 @@ class GroupSuspendingSpec : FunSpec({
         // Liveness only (polls, asserts no duration): until the thread is blocked in Group.await.
         val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10)
         while (!blockedInGroupAwait() && System.nanoTime() < deadline) delay(2)
-        blockedInGroupAwait().shouldBeTrue()
+        withClue(Thread.getAllStackTraces().filterKeys { it.name.startsWith("group-await") }.map { (t, st) -> "${t.state} ${st.take(8).joinToString()}" }) {
+          blockedInGroupAwait().shouldBeTrue()
+        }
         waiter.cancel()
         waiter.join()
         waiter.isCancelled.shouldBeTrue()
       }
       // The thread is back: a new task runs on it.
-      executor.submit<String> { Thread.currentThread().name }.get(10, TimeUnit.SECONDS) shouldBe "group-await"
+      executor.submit<String> { Thread.currentThread().name }.get(10, TimeUnit.SECONDS) shouldStartWith "group-await"
       // The group's context was cancelled by the interrupted await, so the task returns...
       taskReturned.await(10, TimeUnit.SECONDS).shouldBeTrue()
       g.context().cause().shouldBeInstanceOf<InterruptedException>()
@@ -117,9 +121,10 @@ class GroupSuspendingSpec : FunSpec({
   }
 })
 
-/** Whether the thread named group-await is parked inside `Group.await`. */
+/** Whether the thread named group-await… is parked inside `Group.await`. */
 private fun blockedInGroupAwait(): Boolean =
   Thread.getAllStackTraces().entries.any { (thread, stack) ->
-    thread.name == "group-await" && thread.state == Thread.State.WAITING &&
+    thread.name.startsWith("group-await") && // debug mode appends " @coroutine#n"
+       thread.state == Thread.State.WAITING &&
       stack.any { it.className == Group::class.java.name && it.methodName == "await" }
   }

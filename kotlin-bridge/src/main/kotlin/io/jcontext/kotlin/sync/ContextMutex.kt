@@ -72,9 +72,10 @@ public class ContextMutex {
 
   /**
    * Java: returns a future completed when the lock is acquired (the caller then holds it), or
-   * completed exceptionally with `ctx.err()`, which, being a `CancellationException`, `get()`
-   * throws as is (and `isCancelled()` reports). Cancelling the future abandons the wait; the lock
-   * is never left held by a cancelled future.
+   * completed exceptionally with `ctx.err()`. That is a `CancellationException`, so `get()` throws
+   * a `CancellationException` (on JDK 17 `ctx.err()` itself, on JDK 21+ a new one whose cause is
+   * `ctx.err()`) and `isCancelled()` reports true; `handle`/`exceptionally` see `ctx.err()` on every
+   * JDK. Cancelling the future abandons the wait; the lock is never left held by a cancelled future.
    */
   public fun lockAsync(ctx: Context): CompletableFuture<Void?> = future({ lock(ctx) }, { unlock() })
 

@@ -124,8 +124,8 @@ public class ContextSemaphore(public val size: Int) {
 
   /**
    * Java: a future completed once [n] permits are acquired, or exceptionally with `ctx.err()` (a
-   * `CancellationException`: `get()` throws it as is). Cancelling it abandons the wait and never
-   * leaves permits held.
+   * `CancellationException`: see [ContextMutex.lockAsync] for what `get()` throws on each JDK).
+   * Cancelling it abandons the wait and never leaves permits held.
    */
   @JvmOverloads
   public fun acquireAsync(ctx: Context, n: Int = 1): CompletableFuture<Void?> {
