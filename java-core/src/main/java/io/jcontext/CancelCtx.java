@@ -23,8 +23,8 @@ import java.util.concurrent.CompletionStage;
  *
  *     null / first node --lock()--> LOCKED --unlock(newHead)--> null / first node
  *                                     |
- *                                     +--close(err), no registrations----------------> CLOSED
- *                                     +--close(err), registrations--> CLOSING --walk--> CLOSED
+ *                                     +--close(err), no child contexts---------------> CLOSED
+ *                                     +--close(err), child contexts--> CLOSING --walk--> CLOSED
  *
  * Only pointer updates happen while LOCKED (no user code, no allocation), so spinning is short
  * and a virtual thread never parks holding it. close() sets err before it leaves LOCKED and
@@ -35,16 +35,19 @@ import java.util.concurrent.CompletionStage;
  *
  * Cancellation runs in two phases. The walk closes the whole subtree: iteratively (a chain of
  * any depth cannot overflow the stack), depth-first in registration order, splicing each closed
- * child's list in front of the rest, followed by an {@link End} marker that moves that child
- * from CLOSING to CLOSED once its subtree is done. The walk runs no user code and takes one
- * list lock at a time. Only then are the deferred effects run, in the same order: done() stages
- * completed, timers stopped, onDone callbacks run, afterFunc actions handed to executors.
+ * child's list in front of the rest, followed (if that child has child contexts of its own) by an
+ * {@link End} marker that moves it from CLOSING to CLOSED once its subtree is done. A context
+ * that never had a child context (only callbacks) needs no walk: it goes straight to CLOSED.
+ * The walk runs no user code and takes one list lock at a time. Only then are the deferred
+ * effects run, in the same order: done() stages completed, timers stopped, onDone callbacks
+ * run, afterFunc actions handed to executors.
  *
  * A cancel() that loses the race (it finds CLOSING) waits, spinning, until the winner's walk
  * has made it CLOSED, so that when any cancel() returns, every descendant is done, as in Go
  * where the loser blocks on the mutex. A walk that meets a child another thread is closing
  * waits the same way. These waits cannot deadlock: a walk runs no user code, and it only ever
  * waits for the walk of a subtree below a node it owns, which never waits for anything above.
+ *
  * Hygiene. A child cancelled on its own removes itself from the parent's list in O(1); a parent
  * cancelling drops its whole list (head = CLOSED) and clears every node's links. Either way the
  * parent keeps no reference to the child afterwards.
@@ -87,6 +90,12 @@ class CancelCtx extends Node implements CancellableContext {
   private volatile Node head;
   /** Created on the first done() call (or a shared completed stage if already done then); never changes after. */
   private volatile DoneStage doneStage;
+  /**
+   * Whether a child context was ever added to the list; guarded by the list lock, never cleared,
+   * final once the context is done. Without child contexts nothing can be waiting on this
+   * context's subtree, so close() goes straight to CLOSED and the list is run in one pass.
+   */
+  private boolean hasChildContexts;
   /**
    * The Stop of the onDone registration on a foreign parent, or null. Written once while the
    * context is being created; read by the thread that wins close() to unregister.
@@ -221,7 +230,7 @@ class CancelCtx extends Node implements CancellableContext {
       awaitClosed();
       return false; // already cancelled
     }
-    Node deferred = walk(list, e);
+    Node deferred = hasChildContexts ? walk(list, e) : list; // only callbacks: no walk needed
     if (removeFromParent) {
       unlinkFromParent();
     }
@@ -240,7 +249,7 @@ class CancelCtx extends Node implements CancellableContext {
       return h;
     }
     err = e;
-    HEAD.setRelease(this, h == null ? CLOSED : CLOSING);
+    HEAD.setRelease(this, h != null && hasChildContexts ? CLOSING : CLOSED);
     return h;
   }
 
@@ -280,10 +289,13 @@ class CancelCtx extends Node implements CancellableContext {
           continue;
         }
         if (sub != null) {
-          End end = new End(c);
           Node tail = sub.prev; // the head's prev is the tail
-          tail.next = end;
-          end.next = work;
+          if (c.head == CLOSING) { // it has child contexts: mark where its subtree ends
+            End end = new End(c);
+            tail.next = end;
+            tail = end;
+          }
+          tail.next = work;
           work = sub;
         }
       }
@@ -307,6 +319,7 @@ class CancelCtx extends Node implements CancellableContext {
     while (n != null) {
       Node next = n.next;
       n.next = null;
+      n.prev = null;
       n.fire(e);
       n = next;
     }
@@ -376,6 +389,9 @@ class CancelCtx extends Node implements CancellableContext {
     Node h = lock();
     if (h == CLOSED || h == CLOSING) {
       return false;
+    }
+    if (n instanceof CancelCtx) {
+      hasChildContexts = true;
     }
     if (h == null) {
       n.prev = n;
