@@ -42,7 +42,7 @@ final class AfterFunc extends Node implements Stop {
   }
 
   @Override
-  void fire(ContextException err) {
+  void fire(Cancellation err) {
     Callbacks.execute(executor, action);
   }
 

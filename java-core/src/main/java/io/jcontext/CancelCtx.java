@@ -13,9 +13,10 @@ import java.util.concurrent.CompletionStage;
  * <pre>
  * Implementation overview
  *
- * State. {@code err} is null while live and the shared ContextException once done; isDone() is
- * one volatile read of it. The cause travels inside err (as its getCause()), so err and cause
- * are published by one write and always read as a consistent pair (Go's TestCauseRace).
+ * State. {@code err} is null while live and the shared {@link Cancellation} once done; isDone()
+ * is one volatile read of it. It carries the cause and makes the ContextException on first
+ * demand, so err and cause are published by one write and always read as a consistent pair
+ * (Go's TestCauseRace), and a cancellation nobody inspects allocates no exception.
  *
  * Registrations. Children, onDone callbacks and afterFunc actions are {@link Node}s in an
  * intrusive doubly linked list rooted at {@code head}. {@code head} doubles as a tiny spin lock
@@ -82,7 +83,7 @@ class CancelCtx extends Node implements CancellableContext {
   /** Effective deadline in clock nanos (this context's or the nearest ancestor's), or Nanos.NONE. */
   final long deadline;
   /** Null while live; set once by close(), before head becomes CLOSED. */
-  private volatile ContextException err;
+  private volatile Cancellation err;
   /**
    * Registrations: null (none), the first node, LOCKED (list being changed), CLOSING (done, subtree
    * being closed by the thread that detached the list) or CLOSED (done and subtree closed; final).
@@ -134,10 +135,10 @@ class CancelCtx extends Node implements CancellableContext {
 
   private void joinForeign(Context foreign) {
     if (foreign.isDone()) {
-      cancel(Tree.foreignErr(foreign), false);
+      cancel(new Cancellation(Tree.foreignErr(foreign)), false);
       return;
     }
-    Stop stop = foreign.onDone(() -> cancel(Tree.foreignErr(foreign), false));
+    Stop stop = foreign.onDone(() -> cancel(new Cancellation(Tree.foreignErr(foreign)), false));
     foreignStop = Objects.requireNonNull(stop, () -> "onDone of " + foreign.getClass().getName() + " returned null");
   }
 
@@ -152,7 +153,14 @@ class CancelCtx extends Node implements CancellableContext {
 
   @Override
   public final ContextException err() {
-    return err;
+    Cancellation c = err;
+    return c == null ? null : c.exception();
+  }
+
+  @Override
+  public final Throwable cause() {
+    Cancellation c = err;
+    return c == null ? null : c.cause();
   }
 
   @Override
@@ -216,7 +224,7 @@ class CancelCtx extends Node implements CancellableContext {
       awaitClosed(); // a racing winner may still be closing the subtree
       return false;
     }
-    return cancel(new ContextCancelledException(cause), true);
+    return cancel(new Cancellation(false, cause), true);
   }
 
   /**
@@ -224,7 +232,7 @@ class CancelCtx extends Node implements CancellableContext {
    * parent if {@code removeFromParent}. Returns whether this call cancelled it. Either way, when it
    * returns every descendant is done.
    */
-  final boolean cancel(ContextException e, boolean removeFromParent) {
+  final boolean cancel(Cancellation e, boolean removeFromParent) {
     Node list = close(e);
     if (list == CLOSING || list == CLOSED) {
       awaitClosed();
@@ -243,7 +251,7 @@ class CancelCtx extends Node implements CancellableContext {
    * Marks this context done with {@code e} and detaches its list. Returns the list (null if
    * empty, and then this context is already CLOSED), or CLOSING/CLOSED if it was already done.
    */
-  private Node close(ContextException e) {
+  private Node close(Cancellation e) {
     Node h = lock();
     if (h == CLOSING || h == CLOSED) {
       return h;
@@ -265,7 +273,7 @@ class CancelCtx extends Node implements CancellableContext {
    * makes this CLOSED. Returns the nodes whose effects are deferred until after the walk, linked
    * through {@code next} in walk order: closed contexts, callbacks, afterFunc actions.
    */
-  private Node walk(Node list, ContextException e) {
+  private Node walk(Node list, Cancellation e) {
     if (list == null) {
       return null; // close() made this CLOSED already
     }
@@ -315,7 +323,7 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /** Runs the deferred effects of a walk, in walk order, clearing the links as it goes. */
-  private static void runDeferred(Node n, ContextException e) {
+  private static void runDeferred(Node n, Cancellation e) {
     while (n != null) {
       Node next = n.next;
       n.next = null;
@@ -327,7 +335,7 @@ class CancelCtx extends Node implements CancellableContext {
 
   /** Deferred effect of being cancelled by an ancestor's walk: complete done(), stop the timer. */
   @Override
-  final void fire(ContextException e) {
+  final void fire(Cancellation e) {
     closed();
   }
 
@@ -470,7 +478,7 @@ class CancelCtx extends Node implements CancellableContext {
     }
 
     @Override
-    void fire(ContextException err) {
+    void fire(Cancellation err) {
       Callbacks.run(callback);
     }
 
@@ -489,7 +497,7 @@ class CancelCtx extends Node implements CancellableContext {
     }
 
     @Override
-    void fire(ContextException err) {
+    void fire(Cancellation err) {
       throw new AssertionError("internal error: walk marker deferred");
     }
   }

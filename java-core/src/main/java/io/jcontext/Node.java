@@ -21,7 +21,7 @@ abstract class Node {
    * The deferred effect of the list owner becoming done with {@code err}; called once, without
    * locks, after the cancellation walk (see {@link CancelCtx}).
    */
-  abstract void fire(ContextException err);
+  abstract void fire(Cancellation err);
 
   /** A marker node; never in a list. */
   static final class Marker extends Node {
@@ -32,7 +32,7 @@ abstract class Node {
     }
 
     @Override
-    void fire(ContextException err) {
+    void fire(Cancellation err) {
       throw new AssertionError("internal error: marker " + name + " notified");
     }
 

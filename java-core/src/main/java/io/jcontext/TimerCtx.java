@@ -49,7 +49,7 @@ final class TimerCtx extends CancelCtx implements Runnable {
     TimerCtx c = new TimerCtx(parent, clock, deadline, cause);
     c.propagate();
     if (deadline <= now) {
-      c.cancel(new DeadlineExceededException(cause), true); // no-op if the parent already cancelled it
+      c.cancel(new Cancellation(true, cause), true); // no-op if the parent already cancelled it
       return c;
     }
     if (!c.isDone()) {
@@ -66,7 +66,7 @@ final class TimerCtx extends CancelCtx implements Runnable {
   @Override
   public void run() {
     if (!isDone()) {
-      cancel(new DeadlineExceededException(deadlineCause), true);
+      cancel(new Cancellation(true, deadlineCause), true);
     }
   }
 

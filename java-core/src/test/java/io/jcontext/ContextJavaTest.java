@@ -401,4 +401,32 @@ class ContextJavaTest {
     assertSame(Context.background(), Context.background(Clock.system()));
     c.cancel();
   }
+
+  @Test
+  void oneExceptionPerCancellationWhicheverContextIsAskedFirst() throws Exception {
+    CancellableContext parent = Context.background().withCancel();
+    Context child = parent.withValue(Key.of("k"), "v").withCancel().withCancel();
+    parent.cancel();
+    ContextException fromChild = child.err(); // the grandchild asks first
+    assertSame(fromChild, parent.err());
+    assertSame(fromChild, child.cause(), "no cause given: cause is err itself");
+    assertSame(fromChild, parent.err(), "stable on every call");
+    Thread[] readers = new Thread[4];
+    ContextException[] seen = new ContextException[readers.length];
+    CancellableContext racy = Context.background().withCancel();
+    Context racyChild = racy.withCancel();
+    racy.cancel(new IllegalStateException("why"));
+    for (int i = 0; i < readers.length; i++) {
+      int n = i;
+      readers[i] = new Thread(() -> seen[n] = (n % 2 == 0 ? racy : racyChild).err());
+      readers[i].start();
+    }
+    for (Thread t : readers) {
+      t.join();
+    }
+    for (ContextException e : seen) {
+      assertSame(seen[0], e, "threads racing to read err() must see one instance");
+    }
+    assertEquals("why", racyChild.cause().getMessage());
+  }
 }
