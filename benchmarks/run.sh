@@ -67,10 +67,11 @@ run_scale() { # ScaleMain args...
 
 case "$profile" in
   smoke)
-    # Two benchmarks (jcontext and its grpc peer) plus one that goes through the Kotlin helpers,
-    # then the scale runs at toy sizes: proves every part of the jar still loads and runs.
+    # Two benchmarks (jcontext and its grpc peer), one that goes through the Kotlin helpers and
+    # one through the Kotlin bridge, then the scale runs at toy sizes: proves every part of the
+    # jar still loads and runs.
     run_jmh smoke -f 1 -wi 0 -i 1 -r 100ms \
-      'DeriveBenchmark\.childOfLive_(jcontext|grpc)$|MutexBenchmark\.uncontended_kotlinxMutex_suspend$'
+      'DeriveBenchmark\.childOfLive_(jcontext|grpc)$|MutexBenchmark\.uncontended_kotlinxMutex_suspend$|BridgeBenchmark\.launchUndispatched_jcontextBound$'
     "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain memory 10000
     "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain wake 1000
     ;;

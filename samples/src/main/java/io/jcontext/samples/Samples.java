@@ -2,7 +2,11 @@ package io.jcontext.samples;
 
 import java.util.List;
 
-/** The samples of the tour, in order: seed 000 to 004, then deadline propagation. */
+/**
+ * The samples of the tour, in order: seed 000 to 004, then deadline propagation, then the bridge's
+ * Job/Context sample. A Kotlin version (package {@code io.jcontext.samples.kotlin}, id ending in
+ * {@code -kt}) follows the Java sample of the same scenario.
+ */
 public final class Samples {
 
   private Samples() {}
@@ -16,7 +20,9 @@ public final class Samples {
         new io.jcontext.samples.seed002.TimerRace(),
         new io.jcontext.samples.seed002.Deadlocks(),
         new io.jcontext.samples.seed002.SyncTestExamples(),
+        new io.jcontext.samples.kotlin.CoroutineSyncTestExamples(),
         new io.jcontext.samples.seed003.ThreeWorkers(),
+        new io.jcontext.samples.kotlin.CoroutineThreeWorkers(),
         new io.jcontext.samples.seed004.ProcessItems(),
         new io.jcontext.samples.seed004.FetchWithTimeout(),
         new io.jcontext.samples.seed004.RequestIds(),
@@ -32,11 +38,13 @@ public final class Samples {
         new io.jcontext.samples.seed004.RequestIdPropagation(),
         new io.jcontext.samples.seed004.SoakProbe(),
         new io.jcontext.samples.seed004.CtxMutex(),
+        new io.jcontext.samples.kotlin.MixedMutex(),
         new io.jcontext.samples.seed004.WallClockDeadline(),
         new io.jcontext.samples.seed004.ValueMutability(),
         new io.jcontext.samples.seed004.TypedKeys(),
         new io.jcontext.samples.seed004.BenchmarksPointer(),
         new io.jcontext.samples.seed004.DerivationTracing(),
-        new io.jcontext.samples.propagation.DeadlinePropagation());
+        new io.jcontext.samples.propagation.DeadlinePropagation(),
+        new io.jcontext.samples.kotlin.JobContextBridge());
   }
 }

@@ -3,6 +3,9 @@ package io.jcontext.bench.scale;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.Key;
+import io.jcontext.bench.kt.BridgeOps;
+import io.jcontext.bench.kt.KxSync;
+import io.jcontext.kotlin.sync.ContextMutex;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import kotlinx.coroutines.sync.MutexKt;
 
 /**
  * The key single-threaded shapes of the JMH suite timed in <em>thread CPU time</em> instead of
@@ -42,12 +46,50 @@ public final class CpuTimeMain {
 
     abstract void run(int n);
 
+    /** Operations per round. */
+    int ops() {
+      return OPS;
+    }
+
     double nsPerOp() {
+      int ops = ops();
       long c0 = THREADS.getCurrentThreadCpuTime();
-      run(OPS);
-      return (THREADS.getCurrentThreadCpuTime() - c0) / (double) OPS;
+      run(ops);
+      return (THREADS.getCurrentThreadCpuTime() - c0) / (double) ops;
     }
   }
+
+  /**
+   * A Kotlin-bridge shape: {@code batch} runs one {@link BridgeOps#BATCH} of operations (one
+   * {@code runBlocking}, whose event loop runs on this thread, so its CPU time is counted);
+   * 100 000 operations per round, as a launch costs hundreds of ns.
+   */
+  static final class BridgeShape extends Shape {
+    private final java.util.function.IntSupplier batch;
+
+    BridgeShape(String name, java.util.function.IntSupplier batch) {
+      super(name);
+      this.batch = batch;
+    }
+
+    @Override
+    int ops() {
+      return 100_000;
+    }
+
+    @Override
+    void run(int n) {
+      int r = 0;
+      for (int i = 0; i < n; i += BridgeOps.BATCH) {
+        r += batch.getAsInt();
+      }
+      sink = r;
+    }
+  }
+
+  private static final ContextMutex CONTEXT_MUTEX = new ContextMutex();
+  private static final kotlinx.coroutines.sync.Mutex KX_MUTEX = MutexKt.Mutex(false);
+  private static final KxSync.Counter COUNTER = new KxSync.Counter();
 
   private static final Context JC_ROOT = Context.background();
   private static final CancellableContext JC_LIVE = Context.background().withCancel();
@@ -185,6 +227,36 @@ public final class CpuTimeMain {
         }
       }
     });
+    // The Kotlin bridge (BridgeBenchmark's shapes).
+    s.add(new BridgeShape("bridgeMutexSuspend_jcontext",
+        () -> (int) BridgeOps.contextMutexLoop(CONTEXT_MUTEX, JC_ROOT, COUNTER)));
+    s.add(new BridgeShape("bridgeMutexSuspend_kotlinx", () -> (int) BridgeOps.kotlinxMutexLoop(KX_MUTEX, COUNTER)));
+    s.add(new Shape("bridgeMutexTryLock_jcontext") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          if (!CONTEXT_MUTEX.tryLock()) {
+            throw new AssertionError();
+          }
+          CONTEXT_MUTEX.unlock();
+        }
+      }
+    });
+    s.add(new Shape("bridgeMutexTryLock_kotlinx") {
+      void run(int n) {
+        for (int i = 0; i < n; i++) {
+          if (!KX_MUTEX.tryLock(null)) {
+            throw new AssertionError();
+          }
+          KX_MUTEX.unlock(null);
+        }
+      }
+    });
+    s.add(new BridgeShape("launchUndispatched_jcontextBound", () -> BridgeOps.launchBound(JC_LIVE, true)));
+    s.add(new BridgeShape("launchUndispatched_jcontextCarried", () -> BridgeOps.launchCarried(JC_LIVE, true)));
+    s.add(new BridgeShape("launchUndispatched_kotlinxPlain", () -> BridgeOps.launchPlain(true)));
+    s.add(new BridgeShape("launchDispatched_jcontextBound", () -> BridgeOps.launchBound(JC_LIVE, false)));
+    s.add(new BridgeShape("launchDispatched_jcontextCarried", () -> BridgeOps.launchCarried(JC_LIVE, false)));
+    s.add(new BridgeShape("launchDispatched_kotlinxPlain", () -> BridgeOps.launchPlain(false)));
     s.add(new Shape("baseline_volatileStore") {
       void run(int n) {
         for (int i = 0; i < n; i++) {
@@ -197,7 +269,7 @@ public final class CpuTimeMain {
 
   public static void main(String[] args) {
     String filter = args.length > 0 ? args[0] : "";
-    System.out.printf(Locale.ROOT, "# JDK %s, %d CPUs; thread CPU time, best of 15 x %,d ops%n",
+    System.out.printf(Locale.ROOT, "# JDK %s, %d CPUs; thread CPU time, best of 15 x %,d ops (bridge shapes: 100,000)%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), OPS);
     System.out.println("| shape | ns/op (CPU) |");
     System.out.println("|---|---|");

@@ -244,6 +244,8 @@ public final class ScaleMain {
       report(print, "kotlinx Job.join(), coroutines on Dispatchers.Default", KxScale.wakeJobJoin(n));
       report(print, "jcontext done().await() (kotlinx-coroutines future), coroutines on Dispatchers.Default",
           KxScale.wakeContextDone(n));
+      report(print, "jcontext-kotlin awaitDone(ctx), coroutines on Dispatchers.Default",
+          KxScale.wakeBridgeAwaitDone(n));
     }
   }
 

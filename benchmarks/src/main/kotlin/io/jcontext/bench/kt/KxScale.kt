@@ -31,6 +31,13 @@ object KxScale {
     return wake(n, { ctx.done().await() }, { ctx.cancel() })
   }
 
+  /** n coroutines suspended in the Kotlin bridge's `awaitDone(ctx)`; returns the same pair. */
+  @JvmStatic
+  fun wakeBridgeAwaitDone(n: Int): LongArray {
+    val ctx: CancellableContext = Context.background().withCancel()
+    return wake(n, { io.jcontext.kotlin.awaitDone(ctx) }, { ctx.cancel() })
+  }
+
   private fun wake(n: Int, await: suspend () -> Unit, cancel: () -> Unit): LongArray = runBlocking {
     val started = AtomicInteger()
     val resumed = AtomicInteger()

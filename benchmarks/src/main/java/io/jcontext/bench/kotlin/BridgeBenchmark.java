@@ -1,0 +1,153 @@
+package io.jcontext.bench.kotlin;
+
+import io.jcontext.CancellableContext;
+import io.jcontext.Context;
+import io.jcontext.bench.kt.BridgeOps;
+import io.jcontext.bench.kt.KxSync;
+import io.jcontext.kotlin.sync.ContextMutex;
+import java.util.concurrent.TimeUnit;
+import kotlinx.coroutines.sync.Mutex;
+import kotlinx.coroutines.sync.MutexKt;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The Kotlin bridge ({@code jcontext-kotlin}) beside plain kotlinx.coroutines, one thread.
+ *
+ * <ul>
+ *   <li>{@code mutexSuspend_*}: lock, increment, unlock, uncontended, {@link BridgeOps#BATCH}
+ *       times in one {@code runBlocking}: the bridge's {@link ContextMutex#lock} with
+ *       {@code Context.background()} vs kotlinx {@link Mutex} {@code lock()}.
+ *   <li>{@code mutexTryLock_*}: the same through the non-suspending fast paths, called from
+ *       Java: {@code ContextMutex.tryLock()}/{@code unlock()} vs kotlinx {@code tryLock(null)}/
+ *       {@code unlock(null)}.
+ *   <li>{@code launchUndispatched_*} and {@code launchDispatched_*}: launch an empty coroutine
+ *       and join it, {@link BridgeOps#BATCH} times in one {@code runBlocking}, started
+ *       {@code UNDISPATCHED} (body runs inside {@code launch}) or {@code DEFAULT} (queued on
+ *       runBlocking's event loop). {@code jcontextBound}: the bridge's
+ *       {@code scope.launch(ctx) {}} (a child context bound to the Job both ways);
+ *       {@code jcontextCarried}: kotlinx {@code launch(ctx.asCoroutineContext()) {}} with one
+ *       element reused; {@code jcontextCarriedNew}: a new element per launch;
+ *       {@code kotlinxPlain}: {@code launch {}}. {@code ctx} is a live cancellable context.
+ * </ul>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+public class BridgeBenchmark {
+  private ContextMutex contextMutex;
+  private Mutex kxMutex;
+  private CancellableContext live;
+  private final KxSync.Counter counter = new KxSync.Counter();
+
+  @Setup
+  public void setUp() {
+    contextMutex = new ContextMutex();
+    kxMutex = MutexKt.Mutex(false);
+    live = Context.background().withCancel();
+  }
+
+  @TearDown
+  public void tearDown() {
+    live.cancel();
+  }
+
+  // ---- mutex ----
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public long mutexSuspend_jcontext() {
+    return BridgeOps.contextMutexLoop(contextMutex, Context.background(), counter);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public long mutexSuspend_kotlinx() {
+    return BridgeOps.kotlinxMutexLoop(kxMutex, counter);
+  }
+
+  @Benchmark
+  public long mutexTryLock_jcontext() {
+    ContextMutex m = contextMutex;
+    if (!m.tryLock()) {
+      throw new AssertionError("uncontended tryLock failed");
+    }
+    try {
+      return ++counter.value;
+    } finally {
+      m.unlock();
+    }
+  }
+
+  @Benchmark
+  public long mutexTryLock_kotlinx() {
+    Mutex m = kxMutex;
+    if (!m.tryLock(null)) {
+      throw new AssertionError("uncontended tryLock failed");
+    }
+    try {
+      return ++counter.value;
+    } finally {
+      m.unlock(null);
+    }
+  }
+
+  // ---- launch, started UNDISPATCHED ----
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchUndispatched_jcontextBound() {
+    return BridgeOps.launchBound(live, true);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchUndispatched_jcontextCarried() {
+    return BridgeOps.launchCarried(live, true);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchUndispatched_jcontextCarriedNew() {
+    return BridgeOps.launchCarriedNewElement(live, true);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchUndispatched_kotlinxPlain() {
+    return BridgeOps.launchPlain(true);
+  }
+
+  // ---- launch, started DEFAULT on runBlocking's event loop ----
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchDispatched_jcontextBound() {
+    return BridgeOps.launchBound(live, false);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchDispatched_jcontextCarried() {
+    return BridgeOps.launchCarried(live, false);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int launchDispatched_kotlinxPlain() {
+    return BridgeOps.launchPlain(false);
+  }
+}

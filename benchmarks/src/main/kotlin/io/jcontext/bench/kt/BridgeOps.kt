@@ -1,0 +1,102 @@
+package io.jcontext.bench.kt
+
+import io.jcontext.Context
+import io.jcontext.kotlin.asCoroutineContext
+import io.jcontext.kotlin.launch
+import io.jcontext.kotlin.sync.ContextMutex
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.sync.Mutex
+
+/**
+ * Suspending Kotlin-bridge calls for `io.jcontext.bench.kotlin.BridgeBenchmark`: each call runs
+ * [BATCH] operations in one `runBlocking`, so the event-loop set-up is shared by the batch (the
+ * benchmark declares `@OperationsPerInvocation(BATCH)`). The peers are driven the same way.
+ */
+object BridgeOps {
+  const val BATCH: Int = 1000
+
+  // ---- ContextMutex vs kotlinx Mutex, suspending lock() ----
+
+  /** [BATCH] times: `lock(ctx)`, increment, `unlock()` on a bridge [ContextMutex]. */
+  @JvmStatic
+  fun contextMutexLoop(mutex: ContextMutex, ctx: Context, counter: KxSync.Counter): Long = runBlocking {
+    var last = 0L
+    repeat(BATCH) {
+      mutex.lock(ctx)
+      try {
+        last = ++counter.value
+      } finally {
+        mutex.unlock()
+      }
+    }
+    last
+  }
+
+  /** [BATCH] times: `lock()`, increment, `unlock()` on a kotlinx [Mutex] (same loop as above). */
+  @JvmStatic
+  fun kotlinxMutexLoop(mutex: Mutex, counter: KxSync.Counter): Long = runBlocking {
+    var last = 0L
+    repeat(BATCH) {
+      mutex.lock()
+      try {
+        last = ++counter.value
+      } finally {
+        mutex.unlock()
+      }
+    }
+    last
+  }
+
+  // ---- launch with a jcontext element vs plain launch, each joined ----
+  // `undispatched`: CoroutineStart.UNDISPATCHED, the empty body runs and completes inside
+  // launch(), join() takes its fast path: the cost of building, starting and completing the
+  // coroutine (plus, for the bridge, binding it). `dispatched`: CoroutineStart.DEFAULT on
+  // runBlocking's event loop: each launch is queued, join() suspends, the loop runs the child and
+  // resumes the parent.
+
+  @JvmStatic
+  fun launchPlain(undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    var done = 0
+    repeat(BATCH) {
+      launch(start = start) { done++ }.join()
+    }
+    done
+  }
+
+  /** `launch(ctx.asCoroutineContext())`: the element is carried as is, nothing bound. */
+  @JvmStatic
+  fun launchCarried(ctx: Context, undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    val element = ctx.asCoroutineContext()
+    var done = 0
+    repeat(BATCH) {
+      launch(element, start) { done++ }.join()
+    }
+    done
+  }
+
+  /** Same, but a new element per launch (what `launch(ctx.asCoroutineContext())` in a loop does). */
+  @JvmStatic
+  fun launchCarriedNewElement(ctx: Context, undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    var done = 0
+    repeat(BATCH) {
+      launch(ctx.asCoroutineContext(), start) { done++ }.join()
+    }
+    done
+  }
+
+  /** The bridge's `launch(ctx)`: a child ctx bound to the Job both ways, released on completion. */
+  @JvmStatic
+  fun launchBound(ctx: Context, undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    var done = 0
+    repeat(BATCH) {
+      launch(ctx, start = start) { done++ }.join()
+    }
+    done
+  }
+}
