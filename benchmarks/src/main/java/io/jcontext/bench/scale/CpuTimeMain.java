@@ -62,7 +62,9 @@ public final class CpuTimeMain {
   /**
    * A Kotlin-bridge shape: {@code batch} runs one {@link BridgeOps#BATCH} of operations (one
    * {@code runBlocking}, whose event loop runs on this thread, so its CPU time is counted);
-   * 100 000 operations per round, as a launch costs hundreds of ns.
+   * 100 000 operations per round, as a launch costs hundreds of ns. Run these one per JVM
+   * (pass the full shape name as the filter): they share kotlinx's {@code JobSupport} and
+   * {@code CombinedContext} code, and the bound/carried shapes' profiles slow the plain one down.
    */
   static final class BridgeShape extends Shape {
     private final java.util.function.IntSupplier batch;
