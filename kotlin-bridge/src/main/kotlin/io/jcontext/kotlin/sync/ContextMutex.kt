@@ -37,6 +37,11 @@ public class ContextMutex {
    */
   public suspend fun lock(ctx: Context = Context.background()) {
     ctx.err()?.let { throw it }
+    if (tryLock()) return
+    lockSlow(ctx) // a tail call: the uncontended path allocates no continuation
+  }
+
+  private suspend fun lockSlow(ctx: Context) {
     pool.take(ctx)
     pool.markHeld(1)
   }
