@@ -5,7 +5,9 @@ import java.util.concurrent.Executor;
 
 /**
  * An {@link Context#afterFunc} registration (Go's {@code afterFuncCtx}): a node in the context's
- * registration list that hands its action to an executor when the context is done. Whether the
+ * registration list that hands its action to an executor when the context is done. An
+ * {@link Context#onDone} registration is the same node with an executor that runs the action on
+ * the cancelling thread. Whether the
  * action runs or {@link #stop()} prevents it is decided by one atomic step, the removal from the
  * list (see {@link CancelCtx}), so exactly one of them happens.
  */
@@ -18,6 +20,14 @@ final class AfterFunc extends Node implements Stop {
     this.owner = owner;
     this.action = action;
     this.executor = executor;
+  }
+
+  /** Runs an action on the calling thread; {@link Callbacks#execute} reports what it throws. */
+  private static final Executor INLINE = Runnable::run;
+
+  /** Returns an unregistered node that runs {@code callback} on the cancelling thread (onDone). */
+  static AfterFunc inline(CancelCtx owner, Runnable callback) {
+    return new AfterFunc(owner, callback, INLINE);
   }
 
   static Stop register(Context ctx, Runnable action, Executor executor) {

@@ -201,7 +201,7 @@ class CancelCtx extends Node implements CancellableContext {
   @Override
   public final Stop onDone(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    OnDone node = new OnDone(this, callback);
+    AfterFunc node = AfterFunc.inline(this, callback);
     if (add(node)) {
       return node;
     }
@@ -465,27 +465,6 @@ class CancelCtx extends Node implements CancellableContext {
   @Override
   public String toString() {
     return Tree.describe(this);
-  }
-
-  /** An {@link Context#onDone} registration. */
-  static final class OnDone extends Node implements Stop {
-    private final CancelCtx owner;
-    private final Runnable callback;
-
-    OnDone(CancelCtx owner, Runnable callback) {
-      this.owner = owner;
-      this.callback = callback;
-    }
-
-    @Override
-    void fire(Cancellation err) {
-      Callbacks.run(callback);
-    }
-
-    @Override
-    public boolean stop() {
-      return owner.remove(this);
-    }
   }
 
   /** Walk marker: the subtree of {@code ctx} is closed once the walk reaches it. */

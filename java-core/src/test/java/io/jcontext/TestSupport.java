@@ -40,6 +40,26 @@ final class TestSupport {
     return f;
   }
 
+  /** A blocking call whose result does not matter. */
+  interface Blocking {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code call} on a new thread; the future carries the {@link ContextException} it threw,
+   * or null if it returned normally (any other failure fails the future).
+   */
+  static CompletableFuture<Throwable> asyncContextFailure(String name, Blocking call) {
+    return async(name, () -> {
+      try {
+        call.run();
+        return null;
+      } catch (ContextException e) {
+        return e;
+      }
+    });
+  }
+
   /** Returns the future's value, failing the test if it does not complete within {@link #LIVENESS}. */
   static <T> T join(CompletableFuture<T> f) throws Exception {
     try {

@@ -2,6 +2,7 @@ package io.jcontext;
 
 import static io.jcontext.TestSupport.LIVENESS;
 import static io.jcontext.TestSupport.async;
+import static io.jcontext.TestSupport.asyncContextFailure;
 import static io.jcontext.TestSupport.eventually;
 import static io.jcontext.TestSupport.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -188,14 +189,7 @@ class WaitsTest {
     assertEquals(0, registrations(ctx));
 
     // Cancelled first: throws the context's err, timer stopped.
-    CompletableFuture<Throwable> cut = async("sleeper", () -> {
-      try {
-        Context.sleep(ctx, Duration.ofSeconds(5));
-        return null;
-      } catch (ContextException e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> cut = asyncContextFailure("sleeper", () -> Context.sleep(ctx, Duration.ofSeconds(5)));
     assertTrue(clock.awaitPendingTimers(1, LIVENESS));
     eventually("sleeping", () -> registrations(ctx) == 1);
     ctx.cancel(new Exception("stop"));
@@ -214,14 +208,7 @@ class WaitsTest {
   void sleepUntilDeadline() throws Exception {
     VirtualClock clock = new VirtualClock();
     CancellableContext ctx = clock.background().withTimeout(Duration.ofSeconds(1));
-    CompletableFuture<Throwable> sleeper = async("sleeper", () -> {
-      try {
-        Context.sleep(ctx, Duration.ofSeconds(10));
-        return null;
-      } catch (ContextException e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> sleeper = asyncContextFailure("sleeper", () -> Context.sleep(ctx, Duration.ofSeconds(10)));
     assertTrue(clock.awaitPendingTimers(2, LIVENESS));
     clock.advanceToNext();
     assertInstanceOf(DeadlineExceededException.class, join(sleeper));
@@ -261,14 +248,7 @@ class WaitsTest {
   void awaitThrowsContextErrAndLeavesStage() throws Exception {
     CancellableContext ctx = Context.background().withCancel();
     CompletableFuture<String> stage = new CompletableFuture<>();
-    CompletableFuture<Throwable> waiter = async("waiter", () -> {
-      try {
-        Context.await(ctx, stage);
-        return null;
-      } catch (ContextException e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> waiter = asyncContextFailure("waiter", () -> Context.await(ctx, stage));
     eventually("waiting", () -> registrations(ctx) == 1);
     ctx.cancel(new Exception("why"));
     assertSame(ctx.err(), join(waiter));
@@ -284,14 +264,7 @@ class WaitsTest {
   void awaitAndCancelCancelsStage() throws Exception {
     CancellableContext ctx = Context.background().withCancel();
     CompletableFuture<String> stage = new CompletableFuture<>();
-    CompletableFuture<Throwable> waiter = async("waiter", () -> {
-      try {
-        Context.awaitAndCancel(ctx, stage);
-        return null;
-      } catch (ContextException e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> waiter = asyncContextFailure("waiter", () -> Context.awaitAndCancel(ctx, stage));
     eventually("waiting", () -> registrations(ctx) == 1);
     ctx.cancel();
     assertSame(ctx.err(), join(waiter));
@@ -313,14 +286,7 @@ class WaitsTest {
     CompletableFuture<String> shared = new CompletableFuture<>();
     for (int i = 0; i < 50; i++) {
       CancellableContext ctx = Context.background().withCancel();
-      CompletableFuture<Throwable> waiter = async("waiter", () -> {
-        try {
-          Context.await(ctx, shared);
-          return null;
-        } catch (ContextException e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> waiter = asyncContextFailure("waiter", () -> Context.await(ctx, shared));
       eventually("waiting", () -> registrations(ctx) == 1);
       ctx.cancel();
       assertSame(ctx.err(), join(waiter));
@@ -354,14 +320,7 @@ class WaitsTest {
     CompletableFuture<Void> done = (CompletableFuture<Void>) longLived.done();
     for (int i = 0; i < 50; i++) {
       CancellableContext ctx = Context.background().withCancel();
-      CompletableFuture<Throwable> waiter = async("waiter", () -> {
-        try {
-          Context.awaitAndCancel(ctx, longLived.done());
-          return null;
-        } catch (ContextException e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> waiter = asyncContextFailure("waiter", () -> Context.awaitAndCancel(ctx, longLived.done()));
       eventually("waiting", () -> registrations(ctx) == 1);
       ctx.cancel();
       assertSame(ctx.err(), join(waiter));
@@ -382,14 +341,7 @@ class WaitsTest {
     VirtualClock clock = new VirtualClock();
     CancellableContext ctx = clock.background().withTimeout(Duration.ofSeconds(3));
     CompletableFuture<String> stage = new CompletableFuture<>();
-    CompletableFuture<Throwable> waiter = async("waiter", () -> {
-      try {
-        Context.await(ctx, stage);
-        return null;
-      } catch (ContextException e) {
-        return e;
-      }
-    });
+    CompletableFuture<Throwable> waiter = asyncContextFailure("waiter", () -> Context.await(ctx, stage));
     eventually("waiting", () -> registrations(ctx) == 1);
     clock.advance(Duration.ofSeconds(3));
     assertInstanceOf(DeadlineExceededException.class, join(waiter));
