@@ -6,19 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcontext.Clock;
 import io.jcontext.testing.VirtualClock;
 import java.time.Duration;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class TimerRaceTest {
   private final Clock eager = new EagerClock(Clock.system());
 
-  @Test
+  @RepeatedTest(25) // the outcome must not depend on thread scheduling
   void timerRaceCondition() {
     TimerRace.Ticker t = new TimerRace.Racy(eager, 5, Duration.ofMillis(1));
     t.start();
     assertEquals(1, t.races(), "the callback ran before start() assigned the timer");
   }
 
-  @Test
+  @RepeatedTest(25) // the outcome must not depend on thread scheduling
   void timerWithMutex() throws Exception {
     TimerRace.Ticker t = new TimerRace.Locked(eager, 5, Duration.ofMillis(1));
     t.start();
@@ -27,7 +28,7 @@ class TimerRaceTest {
     assertEquals(5, t.ticks());
   }
 
-  @Test
+  @RepeatedTest(25) // the outcome must not depend on thread scheduling
   void timerWithRecursiveFunc() {
     TimerRace.Ticker t = new TimerRace.Recursive(eager, 5, Duration.ofMillis(1));
     t.start();
@@ -48,7 +49,7 @@ class TimerRaceTest {
     assertEquals(0, clock.pendingTimers(), "both stopped after their last tick");
   }
 
-  @Test
+  @RepeatedTest(25) // the outcome must not depend on thread scheduling
   void tourStop() throws Exception {
     assertTrue(new TimerRace().run().contains("racy callback found the timer unset 1x"));
   }
