@@ -1,6 +1,7 @@
 package io.jcontext;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A typed key for {@link Context#withValue(Key, Object)} and {@link Context#value(Key)}.
@@ -19,8 +20,17 @@ import java.util.Objects;
  * @param <T> the type of the values bound to this key
  */
 public final class Key<T> {
+  /** Numbers keys in creation order, for {@link #hash}. */
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
   private final String name;
   private final Class<T> type; // null: unchecked
+  /**
+   * Where this key starts probing a value context's table (see {@code ValueCtx}): an even number
+   * whose bits above bit 0 are the creation number times an odd constant, so keys made one after
+   * another land in distinct slots of any power-of-two table.
+   */
+  final int hash = (SEQUENCE.getAndIncrement() * 0x9E3779B9) << 1;
 
   private Key(String name, Class<T> type) {
     this.name = Objects.requireNonNull(name, "name");

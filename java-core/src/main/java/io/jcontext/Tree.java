@@ -42,12 +42,13 @@ final class Tree {
     while (true) {
       if (c instanceof ValueCtx) {
         ValueCtx v = (ValueCtx) c;
-        if (v.key == key) {
+        Object found = v.find(key);
+        if (found != ValueCtx.MISSING) {
           @SuppressWarnings("unchecked")
-          T t = (T) v.value;
+          T t = (T) found;
           return t;
         }
-        c = v.parent;
+        c = v.rest;
       } else if (c instanceof CancelCtx) {
         c = ((CancelCtx) c).parent;
       } else if (c instanceof WithoutCancelCtx) {

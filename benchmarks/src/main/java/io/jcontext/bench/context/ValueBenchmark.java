@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code depth1_*} reads the last key bound (found on the context itself). grpc keeps values in
  * a persistent hash trie, so its cost barely depends on the depth; kotlinx's
  * {@code CoroutineContext} (8 elements with distinct keys, combined with {@code plus}) is an
- * extra reference point for Kotlin users.
+ * extra reference point for Kotlin users. {@code bind8_*} measures the other side of the
+ * trade: binding all 8 values one {@code withValue} at a time on the root (jcontext copies a
+ * small hash table per {@code withValue} within a run, grpc copies a trie path).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -104,5 +106,23 @@ public class ValueBenchmark {
   @Benchmark
   public Object depth1_kotlinxCoroutineContext() {
     return kxCtx.get(kxKeys[DEPTH - 1]);
+  }
+
+  @Benchmark
+  public Context bind8_jcontext() {
+    Context c = Context.background();
+    for (int i = 0; i < DEPTH; i++) {
+      c = c.withValue(jcKeys[i], "v");
+    }
+    return c;
+  }
+
+  @Benchmark
+  public io.grpc.Context bind8_grpc() {
+    io.grpc.Context c = io.grpc.Context.ROOT;
+    for (int i = 0; i < DEPTH; i++) {
+      c = c.withValue(grpcKeys[i], "v");
+    }
+    return c;
   }
 }
