@@ -72,7 +72,7 @@ public final class Mutex {
    * @throws NullPointerException if {@code ctx} is null
    */
   public void lock(Context ctx) throws InterruptedException {
-    permits.acquire(Objects.requireNonNull(ctx, "ctx"), 1);
+    permits.acquireOne(Objects.requireNonNull(ctx, "ctx"));
   }
 
   /**
@@ -81,7 +81,7 @@ public final class Mutex {
    * @return whether the mutex is now held by the caller
    */
   public boolean tryLock() {
-    return permits.tryAcquire(1);
+    return permits.tryAcquireOne();
   }
 
   /**
@@ -92,7 +92,7 @@ public final class Mutex {
    */
   public void unlock() {
     try {
-      permits.release(1, 0);
+      permits.releaseOne();
     } catch (IllegalStateException e) {
       throw new IllegalStateException("unlock of unlocked mutex");
     }

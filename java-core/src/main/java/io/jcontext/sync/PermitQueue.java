@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the waiter queue is non-empty. The fast paths are one CAS on it and allocate nothing:
  *   acquire: QUEUED clear and available >= n  -->  CAS available -= n
  *   release: QUEUED clear                     -->  CAS available += n
+ * For size 1 (Mutex) both states are known in advance (free = ONE_FREE, held = 0), so lock and
+ * unlock are a single CAS with no read first (no load-to-CAS dependency); a failed CAS sends
+ * them to the general code, which reads the word and decides. A done check of the context is
+ * skipped for background(), which can never be done.
  * A CAS expects QUEUED clear, so once a thread has queued, no fast path can succeed: there is
  * no barging past a waiter (x/sync's rule; tryAcquire fails while anyone waits). While QUEUED
  * is set only the holder of {@code lock} changes the word, so it may write it plainly.
@@ -60,6 +64,10 @@ final class PermitQueue {
   static final long MAX_SIZE = Long.MAX_VALUE >> 1;
 
   private static final long QUEUED = 1L;
+  /** The state of a size-1 queue (a Mutex) that is free with nobody queued: available 1. */
+  private static final long ONE_FREE = 1L << 1;
+  /** Never done: {@code ctx == BACKGROUND} skips the (possibly megamorphic) isDone() call. */
+  private static final Context BACKGROUND = Context.background();
   private static final VarHandle STATE;
 
   static {
@@ -117,9 +125,18 @@ final class PermitQueue {
     }
   }
 
+  /**
+   * Takes the one permit of a size-1 queue (a {@link Mutex}) unless it is taken or someone waits.
+   * Free and unqueued is exactly {@code state == ONE_FREE}, so this is one CAS with no read
+   * before it, and a failed CAS means "no" (the CAS is the whole decision, as in tryAcquire).
+   */
+  boolean tryAcquireOne() {
+    return STATE.compareAndSet(this, ONE_FREE, 0L);
+  }
+
   /** Takes {@code n} permits (1 <= n), waiting in FIFO order until granted or ctx is done. */
   void acquire(Context ctx, long n) throws InterruptedException {
-    if (ctx.isDone()) {
+    if (ctx != BACKGROUND && ctx.isDone()) {
       throw ctx.err(); // fails even with free permits, as x/sync does
     }
     long s = state;
@@ -127,6 +144,16 @@ final class PermitQueue {
       return;
     }
     acquireSlow(ctx, n);
+  }
+
+  /** {@link #acquire} of the one permit of a size-1 queue: one CAS when it is free. */
+  void acquireOne(Context ctx) throws InterruptedException {
+    if (ctx != BACKGROUND && ctx.isDone()) {
+      throw ctx.err();
+    }
+    if (!STATE.compareAndSet(this, ONE_FREE, 0L)) {
+      acquireSlow(ctx, 1);
+    }
   }
 
   private void acquireSlow(Context ctx, long n) throws InterruptedException {
@@ -211,6 +238,17 @@ final class PermitQueue {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * {@code release(1, 0)} of a size-1 queue (a {@link Mutex}): held and unqueued is
+   * exactly {@code state == 0}, so the common unlock is one CAS with no read before it; anything
+   * else (queued waiters, an unlock of an unlocked mutex, a lost race) takes the general path.
+   */
+  void releaseOne() {
+    if (!STATE.compareAndSet(this, 0L, ONE_FREE)) {
+      release(1, 0);
     }
   }
 

@@ -14,6 +14,7 @@ import io.jcontext.Context;
 import io.jcontext.ContextCancelledException;
 import io.jcontext.ContextException;
 import io.jcontext.DeadlineExceededException;
+import io.jcontext.Key;
 import io.jcontext.testing.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +102,51 @@ class MutexTest {
     ctx.cancel();
     assertSame(ctx.err(), assertThrows(ContextCancelledException.class, () -> mu.lock(ctx)));
     assertFalse(mu.isLocked());
+  }
+
+  @Test
+  void lockWithDoneContextOfAnyKindFails() throws Exception {
+    Mutex mu = Mutex.create();
+    CancellableContext parent = bg.withCancel();
+    Context derived = parent.withValue(Key.of("k", String.class), "v");
+    parent.cancel();
+    assertSame(parent.err(), assertThrows(ContextCancelledException.class, () -> mu.lock(derived)));
+    assertFalse(mu.isLocked());
+    mu.lock(Context.todo()); // a root other than background(): never done, takes the lock
+    assertTrue(mu.isLocked());
+    mu.unlock();
+  }
+
+  @Test
+  void unlockOfUnlockedMutexAfterUseThrowsAndChangesNothing() throws Exception {
+    Mutex mu = Mutex.create();
+    mu.lock(bg);
+    mu.unlock();
+    assertThrows(IllegalStateException.class, mu::unlock);
+    assertFalse(mu.isLocked());
+    assertTrue(mu.tryLock(), "state intact");
+    mu.unlock();
+    mu.lock(bg);
+    assertTrue(mu.isLocked());
+    mu.unlock();
+    assertFalse(mu.isLocked());
+  }
+
+  @Test
+  void unlockWithAWaiterHandsOverAndTryLockFails() throws Exception {
+    Mutex mu = Mutex.create();
+    assertTrue(mu.tryLock());
+    TestThreads.Started t = start(() -> mu.lock(bg));
+    eventually("queued", () -> mu.waiters() == 1);
+    assertFalse(mu.tryLock(), "held");
+    mu.unlock(); // not a free mutex: handed to the waiter
+    t.join();
+    assertTrue(mu.isLocked());
+    assertFalse(mu.tryLock(), "held by the waiter");
+    mu.unlock();
+    assertThrows(IllegalStateException.class, mu::unlock);
+    assertTrue(mu.tryLock());
+    mu.unlock();
   }
 
   @Test

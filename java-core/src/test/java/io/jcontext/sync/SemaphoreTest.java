@@ -14,6 +14,7 @@ import io.jcontext.Context;
 import io.jcontext.ContextCancelledException;
 import io.jcontext.ContextException;
 import io.jcontext.DeadlineExceededException;
+import io.jcontext.Key;
 import io.jcontext.testing.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -391,6 +392,35 @@ class SemaphoreTest {
     assertFalse(sem.tryAcquire(5));
     sem.release(3);
     assertEquals(4, sem.availablePermits());
+  }
+
+  @Test
+  void overReleaseOfAnyWeightThrowsAndChangesNothing() throws Exception {
+    Semaphore sem = Semaphore.create(4);
+    assertThrows(IllegalStateException.class, () -> sem.release(1), "nothing held");
+    assertThrows(IllegalStateException.class, () -> sem.release(Long.MAX_VALUE));
+    assertEquals(4, sem.availablePermits());
+    sem.acquire(bg, 2);
+    assertThrows(IllegalStateException.class, () -> sem.release(3));
+    assertThrows(IllegalStateException.class, () -> sem.release(Long.MAX_VALUE));
+    assertEquals(2, sem.availablePermits());
+    sem.release(2);
+    assertEquals(4, sem.availablePermits());
+    assertTrue(sem.tryAcquire(4));
+    sem.release(4);
+  }
+
+  @Test
+  void acquireWithDoneContextOfAnyKindFails() throws Exception {
+    Semaphore sem = Semaphore.create(2);
+    CancellableContext parent = bg.withCancel();
+    Context derived = parent.withValue(Key.of("k", String.class), "v");
+    parent.cancel();
+    assertSame(parent.err(), assertThrows(ContextCancelledException.class, () -> sem.acquire(derived, 1)));
+    assertEquals(2, sem.availablePermits());
+    sem.acquire(Context.todo(), 2); // a root other than background(): never done
+    assertEquals(0, sem.availablePermits());
+    sem.release(2);
   }
 
   @Test

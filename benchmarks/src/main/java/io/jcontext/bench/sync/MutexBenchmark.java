@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Lock, increment a counter, unlock, on one thread (uncontended). Peers: {@link ReentrantLock}
- * (non-fair, the JDK default) and kotlinx {@link Mutex}, both through its non-suspending
+ * Lock, increment a counter, unlock, on one thread (uncontended). Peers: {@link ReentrantLock},
+ * non-fair (the JDK default) and fair ({@code new ReentrantLock(true)}, the FIFO peer of our
+ * no-barging mutex), and kotlinx {@link Mutex}, both through its non-suspending
  * {@code tryLock}/{@code unlock} (its uncontended {@code lock()} takes the same fast path) and
  * through the suspending {@code lock()} in a batch of {@link KxSync#BATCH} inside one
  * {@code runBlocking}.
@@ -37,6 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 public class MutexBenchmark {
   private ReentrantLock reentrantLock;
+  private ReentrantLock fairLock;
   private Mutex kxMutex;
   private io.jcontext.sync.Mutex jcMutex;
   private Context ctx;
@@ -45,6 +47,7 @@ public class MutexBenchmark {
   @Setup
   public void setUp() {
     reentrantLock = new ReentrantLock();
+    fairLock = new ReentrantLock(true);
     kxMutex = MutexKt.Mutex(false);
     jcMutex = io.jcontext.sync.Mutex.create();
     ctx = Context.background();
@@ -77,6 +80,17 @@ public class MutexBenchmark {
   @Benchmark
   public long uncontended_reentrantLock() {
     ReentrantLock l = reentrantLock;
+    l.lock();
+    try {
+      return ++counter.value;
+    } finally {
+      l.unlock();
+    }
+  }
+
+  @Benchmark
+  public long uncontended_reentrantLockFair() {
+    ReentrantLock l = fairLock;
     l.lock();
     try {
       return ++counter.value;

@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * kotlinx {@link Mutex} uses its suspending {@code lock()} (a contended {@code tryLock} would spin,
  * which is not how it is used), in batches of {@link KxSync#BATCH} inside one
  * {@code runBlocking} per thread: a suspended lock() parks that thread until unlock() resumes it.
- * Time is per lock/unlock per thread. jcontext: {@link io.jcontext.sync.Mutex#lock(Context)}
+ * Time is per lock/unlock per thread. {@link ReentrantLock} runs non-fair (the JDK default: an
+ * unlocking thread may take the lock straight back, so hand-offs are rare) and fair
+ * ({@code new ReentrantLock(true)}: FIFO, no barging, like our {@code Mutex}). jcontext: {@link io.jcontext.sync.Mutex#lock(Context)}
  * with a live {@code background()} context.
  */
 @State(Scope.Benchmark)
@@ -36,6 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(2)
 public class MutexContendedBenchmark {
   private ReentrantLock reentrantLock;
+  private ReentrantLock fairLock;
   private Mutex kxMutex;
   private io.jcontext.sync.Mutex jcMutex;
   private Context ctx;
@@ -44,6 +47,7 @@ public class MutexContendedBenchmark {
   @Setup
   public void setUp() {
     reentrantLock = new ReentrantLock();
+    fairLock = new ReentrantLock(true);
     kxMutex = MutexKt.Mutex(false);
     jcMutex = io.jcontext.sync.Mutex.create();
     ctx = Context.background();
@@ -63,6 +67,17 @@ public class MutexContendedBenchmark {
   @Benchmark
   public long twoThreads_reentrantLock() {
     ReentrantLock l = reentrantLock;
+    l.lock();
+    try {
+      return ++counter.value;
+    } finally {
+      l.unlock();
+    }
+  }
+
+  @Benchmark
+  public long twoThreads_reentrantLockFair() {
+    ReentrantLock l = fairLock;
     l.lock();
     try {
       return ++counter.value;

@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Uncontended semaphore of 10 permits, one thread: {@code acquire1_*} takes and returns one
  * permit; {@code weighted_*} takes and returns 3 at once (kotlinx {@code Semaphore} has no
- * weighted acquire, so its only peer is {@link Semaphore#acquire(int)}). {@code java.util.concurrent}
- * uses the blocking, interruptible {@code acquire}; kotlinx the non-suspending {@code tryAcquire}
+ * weighted acquire, so its only peers are {@link Semaphore#acquire(int)}). {@code java.util.concurrent}
+ * uses the blocking, interruptible {@code acquire}, non-fair (the default) and fair
+ * ({@code new Semaphore(n, true)}, FIFO like ours); kotlinx the non-suspending {@code tryAcquire}
  * and, in a batch inside one {@code runBlocking}, the suspending {@code acquire()}.
  * jcontext: {@link io.jcontext.sync.Semaphore#acquire(Context, long)} with a live
  * {@code background()} context, and {@code tryAcquire(1)}.
@@ -36,6 +37,7 @@ public class SemaphoreBenchmark {
   static final int WEIGHT = 3;
 
   private Semaphore juc;
+  private Semaphore jucFair;
   private io.jcontext.sync.Semaphore jc;
   private Context ctx;
   private kotlinx.coroutines.sync.Semaphore kx;
@@ -43,6 +45,7 @@ public class SemaphoreBenchmark {
   @Setup
   public void setUp() {
     juc = new Semaphore(PERMITS);
+    jucFair = new Semaphore(PERMITS, true);
     jc = io.jcontext.sync.Semaphore.create(PERMITS);
     ctx = Context.background();
     kx = kotlinx.coroutines.sync.SemaphoreKt.Semaphore(PERMITS, 0);
@@ -83,6 +86,14 @@ public class SemaphoreBenchmark {
   }
 
   @Benchmark
+  public int acquire1_jucSemaphoreFair() throws InterruptedException {
+    Semaphore s = jucFair;
+    s.acquire();
+    s.release();
+    return PERMITS;
+  }
+
+  @Benchmark
   public int acquire1_kotlinxSemaphore_tryAcquire() {
     kotlinx.coroutines.sync.Semaphore s = kx;
     if (!s.tryAcquire()) {
@@ -101,6 +112,14 @@ public class SemaphoreBenchmark {
   @Benchmark
   public int weighted_jucSemaphore() throws InterruptedException {
     Semaphore s = juc;
+    s.acquire(WEIGHT);
+    s.release(WEIGHT);
+    return PERMITS;
+  }
+
+  @Benchmark
+  public int weighted_jucSemaphoreFair() throws InterruptedException {
+    Semaphore s = jucFair;
     s.acquire(WEIGHT);
     s.release(WEIGHT);
     return PERMITS;
