@@ -2,31 +2,72 @@ package io.jcontext.kotlin.sync
 
 import io.jcontext.Context
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.contracts.ExperimentalContracts
 import kotlin.contracts.InvocationKind
 import kotlin.contracts.contract
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CompletableJob
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.channels.Channel
+import kotlinx.coroutines.selects.select
 
 /**
  * A mutual-exclusion lock whose waits end when a jcontext [Context] is done or the waiting
- * coroutine is cancelled, built on a channel of one token. Coroutines and Java threads can share
- * one lock: [lock] suspends, [lockBlocking] blocks a thread, [lockAsync] returns a future.
+ * coroutine is cancelled; waiters queue in a channel. Coroutines and Java threads can share one
+ * lock: [lock] suspends, [lockBlocking] blocks a thread, [lockAsync] returns a future.
  *
  * Contract:
  * - **Not reentrant, not owned**: locking again from the holder waits forever (or until its ctx
  *   is done); any caller may [unlock] a locked mutex, as with Go's `sync.Mutex`.
- * - **Fair**: waiters get the lock first-in first-out; [tryLock] never takes it ahead of them.
+ * - **Fair**: waiters get the lock first-in first-out, handed over directly by [unlock]; neither
+ *   [tryLock] nor a new [lock] takes it ahead of a waiter.
  * - **Cancellation**: a wait ends with `ctx.err()` (a [io.jcontext.ContextException]) when the
  *   context is or becomes done, or with the coroutine's `CancellationException`. Cancellation is
  *   prompt: a waiter cancelled as the lock is handed to it throws and passes the lock on, so it
- *   is never left held.
+ *   is never left held. A [lock] that does not suspend does not check the coroutine's Job.
  * - **Memory**: an [unlock] happens-before the lock acquisition it enables.
- * - [unlock] of an unlocked mutex throws [IllegalStateException] and changes nothing. (An unlock
- *   by a coroutine that does not hold the lock, racing with a hand-off to a waiter, may be
- *   rejected the same way; the holder's own unlock never is.)
- * - Thread-safe. [isLocked] is a snapshot for monitoring, not for control flow.
+ * - [unlock] of an unlocked mutex throws [IllegalStateException] and changes nothing. (A mutex
+ *   being handed to a waiter is locked: it belongs to that waiter.)
+ * - Thread-safe; lock-free outside the waits. [isLocked] is a snapshot for monitoring, not for
+ *   control flow.
  */
 public class ContextMutex {
-  private val pool = TokenPool(1)
+  /*
+   * Implementation overview: an atomic state word is the lock; a channel queues the waiters.
+   *
+   * - `state` is 0 when the mutex is free and 1 + w when it is locked, w counting the waiters
+   *   that have registered and are not yet paid (see below). An uncontended lock is one CAS
+   *   0 -> 1 and an uncontended unlock one CAS 1 -> 0: no allocation, no channel operation.
+   * - Slow lock: the waiter first takes its place in line, sending a fresh Waiter into `queue`
+   *   (UNLIMITED, FIFO, trySend/tryReceive only), then registers with getAndIncrement. If that
+   *   finds 0 the mutex was freed meanwhile: the caller holds it and withdraws its Waiter. Else
+   *   it suspends on its Waiter (with the ctx's done in a select).
+   * - Unlock with w > 0 "pays" a waiter: it decrements `state` (the mutex stays locked) and then
+   *   takes Waiters from the head of `queue` until it grants one (CAS WAITING -> GRANTED, then
+   *   completes its Job). Withdrawn Waiters are skipped. If the queue runs dry the payment
+   *   comes back and the unlock starts over (that happens only when the waiter it paid for
+   *   withdrew meanwhile). Because a Waiter is queued before it registers, every registered
+   *   waiter is in the queue when an unlock pays for it, and the head of the queue is the oldest;
+   *   so a waiter's place is fixed by its trySend and an unlock that returns has handed the lock
+   *   to a specific waiter (no token is left for a later arrival to take).
+   * - Payments are fungible: they go to the head of the line. A Waiter granted before its owner
+   *   registered (queued ahead of a registered one) makes its owner's registration count for the
+   *   one paid for. A waiter that gives up (ctx done, Job cancelled) first withdraws its Waiter
+   *   (CAS WAITING -> WITHDRAWN): if that fails it was granted and it passes the lock on with
+   *   unlock (this is what makes prompt cancellation safe); if it succeeds it takes its count
+   *   back when w > 0, and otherwise an unlock has already paid for it and will find its Waiter
+   *   withdrawn and move on to the next one (or, the queue dry, free the mutex).
+   * - A withdrawn Waiter stays in `queue` until an unlock passes it (the channel cannot remove
+   *   an element from its middle); it drops its Job on withdrawal, so it holds ~24 bytes.
+   * - `tryLock` is CAS 0 -> 1 only, so it never takes the mutex while a registered waiter exists.
+   */
+
+  /** 0: free; 1 + w: locked, with w registered waiters not yet paid. Never negative. */
+  private val state = AtomicInteger()
+
+  /** Waiters in arrival order; granted or withdrawn ones are removed lazily. Never closed. */
+  private val queue = Channel<Waiter>(Channel.UNLIMITED)
 
   /**
    * Acquires the lock, suspending while it is held. If [ctx] is already done this throws
@@ -37,21 +78,63 @@ public class ContextMutex {
    */
   public suspend fun lock(ctx: Context = Context.background()) {
     ctx.err()?.let { throw it }
-    if (tryLock()) return
+    if (state.compareAndSet(0, 1)) return
     lockSlow(ctx) // a tail call: the uncontended path allocates no continuation
   }
 
   private suspend fun lockSlow(ctx: Context) {
-    pool.take(ctx)
-    pool.markHeld(1)
+    val w = Waiter()
+    queue.trySend(w) // never fails: UNLIMITED and never closed
+    if (state.getAndIncrement() == 0) {
+      // Freed meanwhile: held by us now. If an unlock already paid our Waiter (possible only
+      // with an unlock by a non-holder) the payment was meant for a registered waiter: count it
+      // again so that waiter is still owed one.
+      if (!w.withdraw()) state.incrementAndGet()
+      return
+    }
+    await(w, ctx)
   }
 
-  /** Takes the lock if it is free and nobody waits; never suspends. */
-  public fun tryLock(): Boolean {
-    if (!pool.tryTake()) return false
-    pool.markHeld(1)
-    return true
+  private suspend fun await(w: Waiter, ctx: Context) {
+    var acquired = false
+    try {
+      val granted = w.granted!!
+      if (ctx === Context.background() || ctx === Context.todo()) {
+        granted.join()
+        acquired = true
+        return
+      }
+      val done = CompletableDeferred<Unit>()
+      val reg = ctx.onDone { done.complete(Unit) }
+      try {
+        acquired = select {
+          granted.onJoin { true }
+          done.onAwait { false }
+        } && !ctx.isDone
+      } finally {
+        reg.stop()
+      }
+    } finally {
+      if (!acquired) giveUp(w)
+    }
+    if (!acquired) throw ctx.err()!!
   }
+
+  /** A registered waiter that ends its wait without the lock. */
+  private fun giveUp(w: Waiter) {
+    if (!w.withdraw()) {
+      unlock() // granted after all: we hold it, pass it on
+      return
+    }
+    while (true) {
+      val s = state.get()
+      if (s <= 1) return // already paid for: that unlock will skip our Waiter
+      if (state.compareAndSet(s, s - 1)) return
+    }
+  }
+
+  /** Takes the lock if it is free (so nobody waits); never suspends. */
+  public fun tryLock(): Boolean = state.compareAndSet(0, 1)
 
   /**
    * Releases the lock, handing it to the oldest waiter if there is one.
@@ -59,11 +142,33 @@ public class ContextMutex {
    * @throws IllegalStateException if the mutex is not locked
    */
   public fun unlock() {
-    pool.release(1, "lock")
+    while (true) {
+      val s = state.get()
+      check(s != 0) { "cannot unlock: the mutex is not locked" }
+      if (!state.compareAndSet(s, s - 1)) continue
+      if (s == 1) return
+      // Paid one waiter: hand the lock to the oldest one still waiting.
+      while (true) {
+        val w = queue.tryReceive().getOrNull() ?: break // none left: the payment is ours again
+        if (w.grant()) return
+      }
+    }
   }
 
-  /** Whether the lock is held right now (a snapshot). */
-  public val isLocked: Boolean get() = pool.heldPermits > 0
+  /** Whether the lock is held (or being handed to a waiter) right now: a snapshot. */
+  public val isLocked: Boolean get() = state.get() != 0
+
+  /**
+   * For tests, at quiescence only: empties the queue and returns how many Waiters in it were
+   * still waiting (0 unless a waiter is stranded); withdrawn ones are dropped.
+   */
+  internal fun drainWaitingForTest(): Int {
+    var n = 0
+    while (true) {
+      val w = queue.tryReceive().getOrNull() ?: return n
+      if (w.get() == WAITING) n++
+    }
+  }
 
   /**
    * Java: blocks the calling thread until the lock is acquired, [ctx] is done (throws
@@ -72,6 +177,8 @@ public class ContextMutex {
    */
   @Throws(InterruptedException::class)
   public fun lockBlocking(ctx: Context) {
+    ctx.err()?.let { throw it }
+    if (tryLock()) return
     blocking { lock(ctx) }
   }
 
@@ -85,6 +192,37 @@ public class ContextMutex {
   public fun lockAsync(ctx: Context): CompletableFuture<Void?> = future({ lock(ctx) }, { unlock() })
 
   override fun toString(): String = "ContextMutex[${if (isLocked) "locked" else "unlocked"}]"
+
+  /** One slow-path lock call's place in line. `get()`: WAITING, GRANTED or WITHDRAWN. */
+  private class Waiter : AtomicInteger(WAITING) {
+    /** Completed once granted; dropped on withdrawal (only the winner of the CAS touches it). */
+    var granted: CompletableJob? = Job()
+
+    /** Hands the lock to this waiter; false if it has withdrawn. */
+    fun grant(): Boolean {
+      if (!compareAndSet(WAITING, GRANTED)) return false
+      granted!!.complete()
+      return true
+    }
+
+    /** Withdraws from the line; false if the lock was granted first (the caller then holds it). */
+    fun withdraw(): Boolean {
+      if (!compareAndSet(WAITING, WITHDRAWN)) return false
+      granted = null
+      return true
+    }
+
+    // kotlin.Number members that AtomicInteger does not declare in Kotlin's view.
+    override fun toByte(): Byte = get().toByte()
+
+    override fun toShort(): Short = get().toShort()
+  }
+
+  private companion object {
+    const val WAITING = 0
+    const val GRANTED = 1
+    const val WITHDRAWN = 2
+  }
 }
 
 /**

@@ -40,6 +40,14 @@ public class ContextSemaphore(public val size: Int) {
    * receives its n tokens one at a time: only the head weighted acquirer ever holds a partial
    * set, it keeps its place in the token queue, and it gives the partial set back if its wait
    * ends early. Permits count as held only once all n are in.
+   *
+   * Why not ContextMutex's design (a state word as the fast path, a channel of waiters granted in
+   * turn): a mutex has one holder, so when an unlock grants a waiter that has queued but not yet
+   * registered, nobody else can release in that window. With permits other holders can, and a
+   * waiter whose payment went to such a newcomer would be stranded; closing that window needs
+   * kotlinx's cell protocol (a releaser that finds the next cell empty waits briefly, then marks
+   * it broken and retries) or a lock. And a weighted head must be inspected before permits are
+   * handed to it, which a channel (take-only) cannot do.
    */
   private val pool = TokenPool(size)
   private val gate = TokenPool(1)

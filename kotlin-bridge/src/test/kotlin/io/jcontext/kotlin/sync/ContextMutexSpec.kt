@@ -115,6 +115,84 @@ class ContextMutexSpec : FunSpec({
     }
   }
 
+  test("prompt cancellation on the ctx-aware path: the lock goes on to the next waiter") {
+    runTest {
+      val m = ContextMutex()
+      m.lock()
+      val ctx = CountingContext()
+      val a = launch { m.lock(ctx) }
+      val order = mutableListOf<String>()
+      val b = launch { m.lock(); order += "b"; m.unlock() }
+      runCurrent()
+      m.unlock() // hands the lock to a, which has not run yet
+      a.cancel()
+      runCurrent()
+      a.isCancelled.shouldBeTrue()
+      b.join()
+      order shouldBe listOf("b")
+      ctx.registrations shouldBe 0
+      m.isLocked.shouldBeFalse()
+      m.drainWaitingForTest() shouldBe 0
+    }
+  }
+
+  test("ctx done as the lock is handed over: lock throws ctx.err() and passes the lock on") {
+    runTest {
+      val m = ContextMutex()
+      m.lock()
+      val ctx = Context.background().withCancel()
+      val result = AtomicReference<Throwable?>()
+      val a = launch { result.set(runCatching { m.lock(ctx) }.exceptionOrNull()) }
+      runCurrent()
+      m.unlock() // to a
+      m.isLocked.shouldBeTrue() // a mutex being handed over is locked
+      ctx.cancel()
+      a.join()
+      (result.get() is ContextCancelledException).shouldBeTrue()
+      m.isLocked.shouldBeFalse()
+      m.tryLock().shouldBeTrue()
+      m.unlock()
+    }
+  }
+
+  test("an unlock hands the lock to a waiter already in line: a later lock() or tryLock() cannot overtake it") {
+    runTest {
+      val m = ContextMutex()
+      m.lock()
+      val order = mutableListOf<String>()
+      val a = launch { m.lock(); order += "a"; m.unlock() }
+      runCurrent()
+      m.unlock() // a owns the lock from here, although it has not run yet
+      m.tryLock().shouldBeFalse()
+      val b = launch { m.lock(); order += "b"; m.unlock() }
+      a.join(); b.join()
+      order shouldBe listOf("a", "b")
+      m.isLocked.shouldBeFalse()
+    }
+  }
+
+  test("waiters that give up in any order leave no waiter behind and the lock usable") {
+    runTest {
+      val m = ContextMutex()
+      m.lock()
+      val ctxs = (0 until 6).map { Context.background().withCancel() }
+      val got = mutableListOf<Int>()
+      val jobs = (0 until 6).map { i -> launch { m.lock(ctxs[i]); got += i; m.unlock() } }
+      runCurrent()
+      ctxs[1].cancel() // by ctx
+      jobs[3].cancel() // by Job
+      runCurrent()
+      m.unlock() // to 0, which has not run yet
+      ctxs[5].cancel()
+      jobs[4].cancel()
+      runCurrent()
+      jobs.forEach { it.join() }
+      got shouldBe listOf(0, 2)
+      m.isLocked.shouldBeFalse()
+      m.drainWaitingForTest() shouldBe 0
+    }
+  }
+
   test("a lock deadline on virtual time fires at 1000 ms") {
     runTest {
       val m = ContextMutex()

@@ -114,6 +114,42 @@ class ContextSemaphoreSpec : FunSpec({
     }
   }
 
+  test("prompt cancellation on the ctx-aware path: a waiter cancelled as the permit reaches it gives it back") {
+    runTest {
+      val s = ContextSemaphore(1)
+      s.acquire()
+      val ctx = CountingContext()
+      val a = launch { s.acquire(ctx) }
+      runCurrent()
+      s.release() // hands the permit to a, which has not run yet
+      a.cancel()
+      runCurrent()
+      a.isCancelled.shouldBeTrue()
+      ctx.registrations shouldBe 0
+      s.availablePermits shouldBe 1
+      s.tryAcquire().shouldBeTrue()
+      s.release()
+    }
+  }
+
+  test("ctx done as the permit reaches the waiter: acquire throws ctx.err() and the permit comes back") {
+    runTest {
+      val s = ContextSemaphore(1)
+      s.acquire()
+      val ctx = Context.background().withCancel()
+      val result = AtomicReference<Throwable?>()
+      val a = launch { result.set(runCatching { s.acquire(ctx) }.exceptionOrNull()) }
+      runCurrent()
+      s.release() // to a
+      ctx.cancel()
+      a.join()
+      (result.get() is ContextCancelledException).shouldBeTrue()
+      s.availablePermits shouldBe 1
+      s.tryAcquire().shouldBeTrue()
+      s.release()
+    }
+  }
+
   test("withPermits releases however the action ends") {
     runTest {
       val s = ContextSemaphore(2)
