@@ -3,39 +3,74 @@ package io.jcontext.kotlin
 import io.jcontext.CancellableContext
 import io.jcontext.Context
 import io.jcontext.DeadlineExceededException
-import io.jcontext.Stop
 import java.time.Instant
-import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.time.Duration
 import kotlin.time.toJavaDuration
-import kotlinx.coroutines.CompletableJob
+import kotlinx.coroutines.AbstractCoroutine
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Deferred
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
-import kotlinx.coroutines.async as kxAsync
+import kotlinx.coroutines.handleCoroutineException
 import kotlinx.coroutines.job
-import kotlinx.coroutines.launch as kxLaunch
+import kotlinx.coroutines.newCoroutineContext
+import kotlinx.coroutines.async as kxAsync
 import kotlinx.coroutines.withContext as kxWithContext
 
 /*
  * Implementation overview: binding a jcontext Context to a coroutine's Job, both ways.
  *
  * Each bound coroutine gets its own context `own = ctx.withCancel()`, installed as a bound
- * ContextElement (what currentContext() returns there and in its children).
- *  - Context -> Job: `own.onDone { job.cancel(own.err()) }`. own is done when ctx is (deadline,
- *    cancel), so the Job is cancelled with a ContextDoneException wrapping the ctx's
- *    ContextException (never copied by stack-trace recovery; isTimeout() tells a deadline).
- *  - Job -> Context, promptly: a probe `Job(job)` child. A cancelling Job cancels its children
- *    synchronously, and the probe, having no children or body, completes at once; its completion
- *    handler cancels own with the Job's exception. invokeOnCompletion on the Job itself would
- *    fire only after all children finished.
- *  - The probe must not keep the Job from completing: when the body returns, the probe completes
- *    as soon as the Job's other children have completed (counted with their own handlers).
- *  - Release: when the coroutine is over (withContext returned; launch/async Job completed) the
- *    ctx registration is stopped and own is cancelled, which unregisters it from ctx in O(1).
+ * ContextElement (what currentContext() returns there and in its children). Three links:
+ *  - Context -> Job: one `own.onDone` callback. own is done when ctx is (deadline, cancel), and
+ *    the callback cancels the Job with a ContextDoneException wrapping own.err() (the ctx's
+ *    ContextException; never copied by stack-trace recovery; isTimeout() tells a deadline).
+ *  - Job -> Context, promptly: a hook kotlinx runs exactly once, synchronously, when the Job
+ *    starts cancelling (cancel(), a failing child or body, a cancelled parent), before it tells
+ *    its children, with the root cause; or, if the Job never cancels, when it completes normally,
+ *    with null, after its children (the moment a plain invokeOnCompletion handler runs). The hook
+ *    marks the binding over and cancels own with the Job's cause (unwrapped by jobCause) or none.
+ *  - Release: that same own.cancel(). own unlinks itself from ctx in O(1), and it is the only
+ *    registration a bound coroutine makes on ctx; own's onDone callback then runs, sees `over`
+ *    and does nothing (no exception is made). Nothing needs stopping, and the release happens
+ *    when cancelling begins, or when the Job completes normally: never later than completion.
+ *
+ * The hook, per builder:
+ *  - launch: the coroutine is our own AbstractCoroutine subclass (BoundCoroutine, as
+ *    kotlinx's StandaloneCoroutine is), and the hook is its onCancelling
+ *    override; the coroutine is also own's onDone callback. So the binding costs no object, no
+ *    Job handler node and no wrapper lambda: the Job keeps kotlinx's fast completion path. It is
+ *    in force from construction, before the body starts, whatever the CoroutineStart: an
+ *    UNDISPATCHED body is bound from its first line, a coroutine cancelled before it ran still
+ *    releases own. The onDone callback is registered before start: if own is already done, the
+ *    coroutine is cancelled and started DEFAULT, so the body does not run.
+ *  - withContext and async: kotlinx's scoped coroutine and Deferred are not ours (implementing
+ *    Deferred is closed to inheritance), so the hook is a Job handler, a JobBinding registered
+ *    with `invokeOnCompletion(onCancelling = true, invokeImmediately = true)`, which kotlinx
+ *    calls at exactly the moments above: at the start of the block, and for async also right
+ *    after the builder returns (whichever is first), so a body that never runs still releases
+ *    own. The binding is also own's onDone callback. It costs one object and one handler node
+ *    more than a BoundCoroutine; only launch, the hot builder, gets the subclass.
+ *
+ * The internal API, a deliberate choice. Both hooks are kotlinx.coroutines 1.11.0 internals:
+ * AbstractCoroutine, CoroutineStart.invoke and handleCoroutineException are
+ * @InternalCoroutinesApi (AbstractCoroutine is kotlinx's base for coroutine builders, used by
+ * its own integration modules), JobSupport.onCancelling is "unstable" (@suppress), newCoroutineContext is @ExperimentalCoroutinesApi, and the
+ * invokeOnCompletion(onCancelling = true) overload is @InternalCoroutinesApi ("kept for
+ * preserving compatibility"). Each use opts in locally. The public invokeOnCompletion fires only after the children
+ * complete, so the public way to see cancelling is a probe child Job plus a walk of
+ * job.children and a second handler for the release: a bound launch then cost 2.2x / 4.6x a
+ * plain undispatched one in CPU time on JDK 17 / 25, against 1.46x / 2.5x now (BENCHMARKS.md,
+ * "Kotlin bridge, launch with a ctx"). Risk: a kotlinx release may
+ * change when these hooks run or drop them. OnCancellingContractSpec pins every property relied
+ * on (the moment, the cause, exactly once, null on normal completion after the children, at
+ * once when registered late, before a LAZY start) for both hooks, so an upgrade that changes them
+ * fails that spec; the fallback is the probe child Job.
  */
 
 /**
@@ -62,29 +97,35 @@ public suspend fun <T> withContext(
   block: suspend CoroutineScope.() -> T,
 ): T {
   val own = ctx.withCancel()
-  var reg: Stop? = null
+  val binding = JobBinding(own)
   try {
     return kxWithContext(context + ContextElement(own, bound = true)) {
-      val job = coroutineContext.job
-      reg = own.onDone { job.cancel(ContextDoneException(own.err())) }
-      runBound(own, job, block)
+      binding.enter(coroutineContext.job)
+      block()
     }
   } catch (e: ContextDoneException) {
     // Our own context ended the block: hand the caller the context's exception itself.
     throw if (e.err === own.err()) e.err else e
   } finally {
-    // Children have completed by now: stop Context -> Job, then release own from ctx.
-    reg?.stop()
+    // The binding has released own when the block's Job completed or began cancelling; this
+    // covers a block that never ran (the caller was cancelled already). A no-op otherwise.
     own.cancel()
   }
 }
 
 /**
  * Launches a coroutine bound to [ctx], as kotlinx's `launch`, with the contract of [withContext]:
- * [ctx] done cancels it with `ctx.err()`; its cancellation cancels the [currentContext] seen
- * inside at once; when the Job completes, its registrations on [ctx] are removed. If [ctx] is
- * already done, the body does not run and the Job completes cancelled (a [ContextDoneException]).
+ * [ctx] done cancels it with a [ContextDoneException] around `ctx.err()`; its cancellation
+ * cancels the [currentContext] seen inside at once (from the body's first line, whatever
+ * [start]); when the Job begins cancelling, or completes normally, its registration on [ctx] is
+ * removed (for a normal completion, as the Job turns complete, before its completion handlers
+ * run and before a suspended `join()`/`await()` resumes; a thread that reads `isCompleted` may
+ * for a moment still see it). If
+ * [ctx] is already done, the body does not run (even with [CoroutineStart.ATOMIC] or
+ * [CoroutineStart.UNDISPATCHED]) and the Job completes cancelled with a [ContextDoneException].
+ * Uncaught exceptions are handled as by kotlinx's `launch`.
  */
+@OptIn(ExperimentalCoroutinesApi::class, InternalCoroutinesApi::class)
 public fun CoroutineScope.launch(
   ctx: Context,
   context: CoroutineContext = EmptyCoroutineContext,
@@ -92,14 +133,21 @@ public fun CoroutineScope.launch(
   block: suspend CoroutineScope.() -> Unit,
 ): Job {
   val own = ctx.withCancel()
-  val job = kxLaunch(context + ContextElement(own, bound = true), start) {
-    runBound(own, coroutineContext.job, block)
+  val newContext = newCoroutineContext(context + ContextElement(own, bound = true))
+  val coroutine = if (start.isLazy) {
+    LazyBoundStandaloneCoroutine(newContext, own, block)
+  } else {
+    BoundStandaloneCoroutine(newContext, own, active = true)
   }
-  bindJob(own, job)
-  return job
+  coroutine.startBound(start, block)
+  return coroutine
 }
 
-/** [async] bound to [ctx]: the contract of [launch], with a result. */
+/**
+ * [async] bound to [ctx]: the contract of [launch], with a result (exceptions go to
+ * [Deferred.await]). The Deferred is kotlinx's own; the binding is a Job handler (see the
+ * overview), attached by the body's first line and by this builder, whichever comes first.
+ */
 public fun <T> CoroutineScope.async(
   ctx: Context,
   context: CoroutineContext = EmptyCoroutineContext,
@@ -107,10 +155,12 @@ public fun <T> CoroutineScope.async(
   block: suspend CoroutineScope.() -> T,
 ): Deferred<T> {
   val own = ctx.withCancel()
+  val binding = JobBinding(own)
   val deferred = kxAsync(context + ContextElement(own, bound = true), start) {
-    runBound(own, coroutineContext.job, block)
+    binding.enter(coroutineContext.job)
+    block()
   }
-  bindJob(own, deferred)
+  binding.attach(deferred) // a body that never runs (cancelled first, LAZY) still releases own
   return deferred
 }
 
@@ -150,47 +200,5 @@ public suspend fun <T> withContextTimeout(
     withContext(child, EmptyCoroutineContext, block)
   } finally {
     child.cancel()
-  }
-}
-
-/** Context -> Job for launch/async, and release once the Job has completed. */
-private fun bindJob(own: CancellableContext, job: Job) {
-  val reg = own.onDone { job.cancel(ContextDoneException(own.err())) }
-  job.invokeOnCompletion { cause ->
-    reg.stop()
-    if (cause == null) own.cancel() else own.cancel(jobCause(cause))
-  }
-}
-
-/** Runs [block] inside the bound coroutine whose Job is [job], with the prompt Job -> own probe. */
-private suspend fun <T> CoroutineScope.runBound(
-  own: CancellableContext,
-  job: Job,
-  block: suspend CoroutineScope.() -> T,
-): T {
-  own.err()?.let { throw ContextDoneException(it) }
-  val probe = Job(job)
-  probe.invokeOnCompletion { cause -> if (cause != null) own.cancel(jobCause(cause)) }
-  try {
-    return block()
-  } finally {
-    completeAfterSiblings(job, probe)
-  }
-}
-
-/** Completes [probe] once every other child of [job] has completed (at once if there is none). */
-private fun completeAfterSiblings(job: Job, probe: CompletableJob) {
-  var others: ArrayList<Job>? = null
-  for (child in job.children) {
-    if (child !== probe) (others ?: ArrayList<Job>().also { others = it }).add(child)
-  }
-  val list = others
-  if (list == null) {
-    probe.complete()
-    return
-  }
-  val remaining = AtomicInteger(list.size)
-  for (child in list) {
-    child.invokeOnCompletion { if (remaining.decrementAndGet() == 0) probe.complete() }
   }
 }

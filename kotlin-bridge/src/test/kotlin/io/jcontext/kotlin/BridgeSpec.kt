@@ -8,6 +8,7 @@ import io.jcontext.DeadlineExceededException
 import io.jcontext.Key
 import io.jcontext.testing.VirtualClock
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.booleans.shouldBeFalse
 import io.kotest.matchers.booleans.shouldBeTrue
@@ -15,18 +16,22 @@ import io.kotest.matchers.nulls.shouldBeNull
 import io.kotest.matchers.nulls.shouldNotBeNull
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import io.kotest.matchers.types.shouldBeSameInstanceAs
 import java.io.IOException
 import java.time.Duration
 import java.util.concurrent.CancellationException
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.ExperimentalCoroutinesApi
 import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.job
 import kotlinx.coroutines.launch as kxLaunch
 import kotlinx.coroutines.async as kxAsync
 import kotlinx.coroutines.test.StandardTestDispatcher
@@ -49,7 +54,7 @@ private fun bothDispatchers(body: suspend TestScope.() -> Unit) {
   runTest(UnconfinedTestDispatcher()) { body() }
 }
 
-@OptIn(ExperimentalCoroutinesApi::class)
+@OptIn(ExperimentalCoroutinesApi::class, DelicateCoroutinesApi::class)
 class BridgeSpec : FunSpec({
 
   // ---- Context -> Job --------------------------------------------------------------------
@@ -149,6 +154,54 @@ class BridgeSpec : FunSpec({
     }
   }
 
+  test("UNDISPATCHED body: the Job cancelled on its first line cancels currentContext at once") {
+    bothDispatchers {
+      for (useAsync in listOf(false, true)) {
+        val stop = CancellationException("stop")
+        var sawDone: Boolean? = null
+        var sawCause: Throwable? = null
+        val body: suspend kotlinx.coroutines.CoroutineScope.() -> Unit = {
+          val inner = currentContext()
+          coroutineContext.job.cancel(stop) // before the builder has returned
+          sawDone = inner.isDone
+          sawCause = inner.cause()
+        }
+        val job = if (useAsync) {
+          async(Context.background(), start = CoroutineStart.UNDISPATCHED, block = body)
+        } else {
+          launch(Context.background(), start = CoroutineStart.UNDISPATCHED, block = body)
+        }
+        sawDone shouldBe true
+        sawCause shouldBeSameInstanceAs stop
+        job.join()
+        job.isCancelled.shouldBeTrue()
+      }
+    }
+  }
+
+  test("Job cancelled: its registration on ctx is released at once, while a child still runs") {
+    bothDispatchers {
+      val ctx = CountingContext()
+      val release = CompletableDeferred<Unit>()
+      var inner: Context? = null
+      val job = launch(ctx) {
+        inner = currentContext()
+        kxLaunch { kxWithContext(NonCancellable) { release.await() } }
+        awaitCancellation()
+      }
+      runCurrent()
+      ctx.registrations shouldBe 1
+      job.cancel()
+      ctx.registrations shouldBe 0 // released when cancelling began, not when the Job completes
+      inner.shouldNotBeNull().isDone.shouldBeTrue()
+      job.isCompleted.shouldBeFalse()
+      release.complete(Unit)
+      job.join()
+      ctx.registrations shouldBe 0
+      ctx.isDone.shouldBeFalse()
+    }
+  }
+
   test("blocking Java code in a bound coroutine sees the Job's cancellation promptly") {
     // Context.sleep on a virtual clock nobody advances returns only if the context is cancelled.
     val clock = VirtualClock()
@@ -217,6 +270,156 @@ class BridgeSpec : FunSpec({
       j.cancel()
       j.join()
       ctx.registrations shouldBe 0
+    }
+  }
+
+  test("ctx done after the coroutine completed normally: the Job stays completed, nothing left") {
+    bothDispatchers {
+      val ctx = CountingContext()
+      var inner: Context? = null
+      val job = launch(ctx) { inner = currentContext() }
+      job.join()
+      ctx.registrations shouldBe 0
+      inner.shouldNotBeNull().isDone.shouldBeTrue()
+      ctx.cancel(IOException("late"))
+      job.isCancelled.shouldBeFalse()
+      inner.cause().shouldBeInstanceOf<ContextCancelledException>() // released, not by ctx
+    }
+  }
+
+  test("stress: every order of start, ctx cancel, Job cancel and completion leaves nothing registered") {
+    // launch or async; bodies start on Dispatchers.Default (DEFAULT start) or on this thread
+    // (UNDISPATCHED); the ctx or the Job is cancelled concurrently with the start, or neither.
+    val random = java.util.Random(42)
+    repeat(2_000) { i ->
+      val ctx = CountingContext()
+      val start = if (i % 2 == 0) CoroutineStart.DEFAULT else CoroutineStart.UNDISPATCHED
+      val mode = random.nextInt(4)
+      var inner: Context? = null
+      val body: suspend kotlinx.coroutines.CoroutineScope.() -> Unit = {
+        inner = currentContext()
+        if (mode != 3) awaitCancellation()
+      }
+      val job = if (random.nextBoolean()) {
+        kotlinx.coroutines.GlobalScope.launch(ctx, Dispatchers.Default, start, body)
+      } else {
+        kotlinx.coroutines.GlobalScope.async(ctx, Dispatchers.Default, start, body)
+      }
+      when (mode) {
+        0 -> ctx.cancel(IOException("ctx $i"))
+        1 -> job.cancel(CancellationException("job $i"))
+        2 -> {
+          ctx.cancel(IOException("ctx $i"))
+          job.cancel(CancellationException("job $i"))
+        }
+      }
+      kotlinx.coroutines.withTimeout(10_000) { job.join() }
+      if (mode == 3) {
+        // Normal completion releases in the Job's completion handlers, which kotlinx runs just
+        // after the Job turned complete: a join() that did not suspend (the body finished on
+        // another thread first) may return while the body's thread is still in them.
+        val until = System.nanoTime() + 10_000_000_000L
+        while (ctx.registrations != 0 && System.nanoTime() < until) Thread.yield()
+      }
+      withClue("iteration $i, start $start, mode $mode") { ctx.registrations shouldBe 0 }
+      inner?.isDone?.shouldBeTrue() // null: cancelled before the body ran
+      when (mode) {
+        0 -> {
+          job.isCancelled.shouldBeTrue()
+          ctx.err().shouldNotBeNull()
+        }
+        3 -> job.isCancelled.shouldBeFalse()
+        else -> job.isCancelled.shouldBeTrue()
+      }
+    }
+  }
+
+  // ---- launch/async behave as kotlinx's builders ------------------------------------------
+
+  test("already-done ctx: the body runs for no CoroutineStart, launch and async") {
+    bothDispatchers {
+      val ctx = Context.background().withCancel().also { it.cancel(IOException("gone")) }
+      for (start in CoroutineStart.values()) {
+        var ran = false
+        val job = launch(ctx, start = start) { ran = true }
+        val deferred = async(ctx, start = start) { ran = true; 1 }
+        job.join()
+        val e = shouldThrow<ContextDoneException> { deferred.await() }
+        e.err shouldBeSameInstanceAs ctx.err()
+        withClue(start) {
+          ran.shouldBeFalse()
+          job.isCancelled.shouldBeTrue()
+          deferred.isCancelled.shouldBeTrue()
+        }
+      }
+    }
+  }
+
+  test("LAZY: nothing runs before start; once started the body is bound; nothing left after") {
+    bothDispatchers {
+      val ctx = CountingContext(Context.background().withCancel())
+      val valued = ctx.withValue(REQUEST_ID, "lazy")
+      val d = async(valued, start = CoroutineStart.LAZY) { currentContext()[REQUEST_ID] }
+      val j = launch(ctx, start = CoroutineStart.LAZY) { awaitCancellation() }
+      runCurrent()
+      d.isActive.shouldBeFalse()
+      d.await() shouldBe "lazy"
+      j.start().shouldBeTrue()
+      runCurrent()
+      ctx.cancel(IOException("stop"))
+      j.join()
+      j.isCancelled.shouldBeTrue()
+      ctx.registrations shouldBe 0
+    }
+  }
+
+  test("async: await, getCompleted, onAwait and failures as kotlinx's async") {
+    bothDispatchers {
+      val d = async(Context.background()) { 42 }
+      d.await() shouldBe 42
+      d.getCompleted() shouldBe 42
+      kotlinx.coroutines.selects.select { d.onAwait { it + 1 } } shouldBe 43
+      val pending = async(Context.background(), start = CoroutineStart.LAZY) { 1 }
+      shouldThrow<IllegalStateException> { pending.getCompleted() }
+      pending.cancel()
+      kotlinx.coroutines.supervisorScope {
+        val failed = async(Context.background()) { throw IOException("x") }
+        failed.join()
+        failed.getCompletionExceptionOrNull().shouldBeInstanceOf<IOException>()
+        shouldThrow<IOException> { failed.getCompleted() }.message shouldBe "x"
+        shouldThrow<IOException> { failed.await() }.message shouldBe "x"
+      }
+    }
+  }
+
+  test("launch: an uncaught failure goes to the exception handler and fails the parent") {
+    val handled = CompletableDeferred<Throwable>()
+    val parent = kotlinx.coroutines.Job()
+    val scope = kotlinx.coroutines.CoroutineScope(
+      parent + Dispatchers.Default + kotlinx.coroutines.CoroutineExceptionHandler { _, e -> handled.complete(e) },
+    )
+    scope.launch(Context.background()) { throw IOException("boom") }.join()
+    handled.await().shouldBeInstanceOf<IOException>().message shouldBe "boom"
+    parent.isCancelled.shouldBeTrue()
+  }
+
+  test("structured concurrency: the parent waits for a bound child, a failing one fails it; names show") {
+    bothDispatchers {
+      var done = false
+      coroutineScope {
+        launch(Context.background()) {
+          delay(100)
+          done = true
+        }
+      }
+      done.shouldBeTrue()
+      val e = runCatching {
+        coroutineScope { async(Context.background()) { throw IOException("child") } }
+      }.exceptionOrNull()
+      e.shouldBeInstanceOf<IOException>().message shouldBe "child"
+      val named = launch(Context.background(), kotlinx.coroutines.CoroutineName("worker")) {}
+      named.toString() shouldContain "worker"
+      named.join()
     }
   }
 

@@ -2,6 +2,7 @@ package io.jcontext.kotlin.sync
 
 import io.jcontext.Context
 import java.util.concurrent.CompletableFuture
+import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.contracts.ExperimentalContracts
 import kotlin.contracts.InvocationKind
@@ -32,7 +33,13 @@ import kotlinx.coroutines.selects.select
  * - Thread-safe; lock-free outside the waits. [isLocked] is a snapshot for monitoring, not for
  *   control flow.
  */
-public class ContextMutex {
+public class ContextMutex internal constructor(
+  /** Withdrawn Waiters tolerated in line before a purge; tests lower it to purge at every chance. */
+  private val purgeAt: Int,
+) {
+  /** Creates an unlocked mutex. */
+  public constructor() : this(PURGE_AT)
+
   /*
    * Implementation overview: an atomic state word is the lock; a channel queues the waiters.
    *
@@ -58,16 +65,37 @@ public class ContextMutex {
    *   unlock (this is what makes prompt cancellation safe); if it succeeds it takes its count
    *   back when w > 0, and otherwise an unlock has already paid for it and will find its Waiter
    *   withdrawn and move on to the next one (or, the queue dry, free the mutex).
-   * - A withdrawn Waiter stays in `queue` until an unlock passes it (the channel cannot remove
-   *   an element from its middle); it drops its Job on withdrawal, so it holds ~24 bytes.
+   * - Taking Waiters out of line is exclusive: an unlock that pays, and a purge, first take the
+   *   `taking` flag (a spin flag held only for list work, never across user code or a suspension).
+   *   `front` holds Waiters already taken out of `queue` that are still in line; they are older
+   *   than anything in `queue`, so an unlock takes from `front` first and order is kept.
+   * - Withdrawn Waiters cannot be removed from the middle of a channel, so they are purged: a
+   *   withdrawal counts itself in `withdrawn`, and once at least PURGE_AT of them make up half of
+   *   the line (`lineLength`), the withdrawing caller (if nobody holds `taking`) moves the whole
+   *   channel into `front`, dropping every withdrawn Waiter. So a line never holds more withdrawn
+   *   Waiters than max(PURGE_AT, live ones) (plus those withdrawn during a purge), whatever the
+   *   order of cancellations and however long the mutex stays held, at amortised O(1) cost per
+   *   withdrawal. A withdrawn Waiter has dropped its Job: ~24 bytes.
    * - `tryLock` is CAS 0 -> 1 only, so it never takes the mutex while a registered waiter exists.
    */
 
   /** 0: free; 1 + w: locked, with w registered waiters not yet paid. Never negative. */
   private val state = AtomicInteger()
 
-  /** Waiters in arrival order; granted or withdrawn ones are removed lazily. Never closed. */
+  /** Waiters in arrival order (after those in [front]); withdrawn ones are purged lazily. Never closed. */
   private val queue = Channel<Waiter>(Channel.UNLIMITED)
+
+  /** Waiters taken out of [queue] by a purge, oldest first; guarded by [taking]. */
+  private val front = ArrayDeque<Waiter>()
+
+  /** Held (true) by the one caller taking Waiters out of line: a paying unlock or a purge. */
+  private val taking = AtomicBoolean()
+
+  /** Waiters in [front] and [queue] together (granted ones leave at once, withdrawn ones when purged). */
+  private val lineLength = AtomicInteger()
+
+  /** Withdrawn Waiters still in [front] or [queue]. */
+  private val withdrawn = AtomicInteger()
 
   /**
    * Acquires the lock, suspending while it is held. If [ctx] is already done this throws
@@ -84,12 +112,13 @@ public class ContextMutex {
 
   private suspend fun lockSlow(ctx: Context) {
     val w = Waiter()
+    lineLength.incrementAndGet()
     queue.trySend(w) // never fails: UNLIMITED and never closed
     if (state.getAndIncrement() == 0) {
       // Freed meanwhile: held by us now. If an unlock already paid our Waiter (possible only
       // with an unlock by a non-holder) the payment was meant for a registered waiter: count it
       // again so that waiter is still owed one.
-      if (!w.withdraw()) state.incrementAndGet()
+      if (w.withdraw()) withdrew() else state.incrementAndGet()
       return
     }
     await(w, ctx)
@@ -126,6 +155,7 @@ public class ContextMutex {
       unlock() // granted after all: we hold it, pass it on
       return
     }
+    withdrew()
     while (true) {
       val s = state.get()
       if (s <= 1) return // already paid for: that unlock will skip our Waiter
@@ -148,10 +178,52 @@ public class ContextMutex {
       if (!state.compareAndSet(s, s - 1)) continue
       if (s == 1) return
       // Paid one waiter: hand the lock to the oldest one still waiting.
-      while (true) {
-        val w = queue.tryReceive().getOrNull() ?: break // none left: the payment is ours again
-        if (w.grant()) return
+      if (grantOldest()) return
+      // None left (the one paid for withdrew meanwhile): the payment is ours again.
+    }
+  }
+
+  /** Grants the oldest waiting Waiter, dropping withdrawn ones on the way; false if none waits. */
+  private fun grantOldest(): Boolean {
+    var granted: Waiter? = null
+    takeLine()
+    try {
+      while (granted == null) {
+        val w = front.removeFirstOrNull() ?: queue.tryReceive().getOrNull() ?: break
+        lineLength.decrementAndGet()
+        if (w.grant()) granted = w else withdrawn.decrementAndGet()
       }
+    } finally {
+      taking.set(false)
+    }
+    // Wake it only now: an Unconfined waiter resumes inside complete() and may unlock at once.
+    val w = granted ?: return false
+    w.wake()
+    return true
+  }
+
+  /** Spins until this caller holds [taking]; the holder only moves a few references. */
+  private fun takeLine() {
+    var spins = 0
+    while (!taking.compareAndSet(false, true)) {
+      if (++spins < 100) Thread.onSpinWait() else Thread.yield() // holder descheduled mid-purge
+    }
+  }
+
+  /** Counts a withdrawn Waiter still in line, and purges the line once they make up half of it. */
+  private fun withdrew() {
+    val n = withdrawn.incrementAndGet()
+    if (n < purgeAt || 2 * n < lineLength.get() || !taking.compareAndSet(false, true)) return
+    try {
+      // Everything in the channel is younger than everything in front: append it in order.
+      while (true) front.addLast(queue.tryReceive().getOrNull() ?: break)
+      val before = front.size
+      front.removeAll { it.get() == WITHDRAWN }
+      val dropped = before - front.size
+      lineLength.addAndGet(-dropped)
+      withdrawn.addAndGet(-dropped)
+    } finally {
+      taking.set(false)
     }
   }
 
@@ -165,10 +237,16 @@ public class ContextMutex {
   internal fun drainWaitingForTest(): Int {
     var n = 0
     while (true) {
-      val w = queue.tryReceive().getOrNull() ?: return n
+      val w = front.removeFirstOrNull() ?: queue.tryReceive().getOrNull() ?: break
       if (w.get() == WAITING) n++
     }
+    lineLength.set(0)
+    withdrawn.set(0)
+    return n
   }
+
+  /** For tests: Waiters in line, live or withdrawn (what the mutex retains for its waiters). */
+  internal val lineLengthForTest: Int get() = lineLength.get()
 
   /**
    * Java: blocks the calling thread until the lock is acquired, [ctx] is done (throws
@@ -198,11 +276,12 @@ public class ContextMutex {
     /** Completed once granted; dropped on withdrawal (only the winner of the CAS touches it). */
     var granted: CompletableJob? = Job()
 
-    /** Hands the lock to this waiter; false if it has withdrawn. */
-    fun grant(): Boolean {
-      if (!compareAndSet(WAITING, GRANTED)) return false
+    /** Hands the lock to this waiter (then [wake] it); false if it has withdrawn. */
+    fun grant(): Boolean = compareAndSet(WAITING, GRANTED)
+
+    /** Resumes the waiter after [grant]; may run it on this thread (Unconfined). */
+    fun wake() {
       granted!!.complete()
-      return true
     }
 
     /** Withdraws from the line; false if the lock was granted first (the caller then holds it). */
@@ -222,6 +301,9 @@ public class ContextMutex {
     const val WAITING = 0
     const val GRANTED = 1
     const val WITHDRAWN = 2
+
+    /** Withdrawn Waiters tolerated in line before a purge (which also needs them to be half of it). */
+    const val PURGE_AT = 16
   }
 }
 

@@ -26,10 +26,12 @@ import org.junit.jupiter.api.Test
  * side: with `giveUp` changed to keep the lock this test still passes. ContextMutexSpec ("prompt
  * cancellation ...", "ctx done as the lock is handed over ...") and ContextMutexStressTest fail
  * on that change; they are what checks the prompt give-back. Cancellation *before* the hand-off
- * (the Waiter withdrawn, the count taken back or the unlock moving on) is checked here.
+ * (the Waiter withdrawn, the count taken back or the unlock moving on) is checked here, with the
+ * mutex set to purge withdrawn Waiters from the line at every chance, so the purge races with
+ * hand-offs and arrivals in the explored interleavings.
  */
 class ContextMutexLincheckTest {
-  private val mutex = ContextMutex()
+  private val mutex = ContextMutex(purgeAt = 1) // purge the line at every withdrawal that can
   private val live: CancellableContext = Context.background().withCancel()
 
   @Operation(promptCancellation = true)

@@ -193,6 +193,40 @@ class ContextMutexSpec : FunSpec({
     }
   }
 
+  test("waits abandoned behind a live waiter while the lock stays held are purged: the line stays bounded") {
+    runTest {
+      val m = ContextMutex()
+      m.lock()
+      val first = launch { m.lock(); m.unlock() } // waits the whole time, at the head of the line
+      runCurrent()
+      val rnd = java.util.Random(3)
+      var maxLine = 0
+      repeat(20) {
+        val ctxs = (0 until 50).map { Context.background().withCancel() }
+        val jobs = ctxs.map { c ->
+          launch {
+            try {
+              m.lock(c)
+              error("an abandoned wait got the lock")
+            } catch (_: CancellationException) { // ctx.err() or the Job's exception
+            }
+          }
+        }
+        runCurrent()
+        ctxs.shuffled(rnd).forEachIndexed { i, c -> if (i % 2 == 0) c.cancel() else jobs[ctxs.indexOf(c)].cancel() }
+        runCurrent()
+        maxLine = maxOf(maxLine, m.lineLengthForTest)
+      }
+      // 1 000 abandoned waits, but the line holds the live waiter and at most ~2 x PURGE_AT withdrawn ones.
+      (maxLine <= 1 + 2 * 16).shouldBeTrue()
+      m.isLocked.shouldBeTrue()
+      m.unlock() // to the waiter at the head, which has waited throughout
+      first.join()
+      m.isLocked.shouldBeFalse()
+      m.drainWaitingForTest() shouldBe 0
+    }
+  }
+
   test("a lock deadline on virtual time fires at 1000 ms") {
     runTest {
       val m = ContextMutex()
