@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh smoke        one 100 ms iteration of three benchmarks + toy scale runs (CI: the jar runs)
 #   benchmarks/run.sh quick        every JMH benchmark, short iterations, -prof gc, + CPU-time and scale runs (~5 min on 2 cores)
-#   benchmarks/run.sh full         every JMH benchmark, 2 forks x 5 x 1 s, -prof gc, + CPU-time and scale runs (~20 min on 2 cores)
+#   benchmarks/run.sh full         every JMH benchmark, 2 forks x 5 x 1 s, -prof gc, + CPU-time and scale runs (~25 min on 2 cores)
 #   benchmarks/run.sh jmh ARGS...  the jar with your own JMH arguments (e.g. 'Poll' -f 1 -wi 3 -i 5)
 #   benchmarks/run.sh scale ARGS...  io.jcontext.bench.scale.ScaleMain memory|churn|wake|all [n]
 #   benchmarks/run.sh cpu [FILTER]   io.jcontext.bench.scale.CpuTimeMain: key shapes in thread CPU time
