@@ -136,9 +136,7 @@ final class PermitQueue {
 
   /** Takes {@code n} permits (1 <= n), waiting in FIFO order until granted or ctx is done. */
   void acquire(Context ctx, long n) throws InterruptedException {
-    if (ctx != BACKGROUND && ctx.isDone()) {
-      throw ctx.err(); // fails even with free permits, as x/sync does
-    }
+    throwIfDone(ctx);
     long s = state;
     if ((s & QUEUED) == 0 && (s >> 1) >= n && STATE.compareAndSet(this, s, s - (n << 1))) {
       return;
@@ -148,11 +146,16 @@ final class PermitQueue {
 
   /** {@link #acquire} of the one permit of a size-1 queue: one CAS when it is free. */
   void acquireOne(Context ctx) throws InterruptedException {
-    if (ctx != BACKGROUND && ctx.isDone()) {
-      throw ctx.err();
-    }
+    throwIfDone(ctx);
     if (!STATE.compareAndSet(this, ONE_FREE, 0L)) {
       acquireSlow(ctx, 1);
+    }
+  }
+
+  /** Fails an acquisition on a done ctx even with free permits, as x/sync does. */
+  private static void throwIfDone(Context ctx) {
+    if (ctx != BACKGROUND && ctx.isDone()) {
+      throw ctx.err();
     }
   }
 

@@ -46,7 +46,7 @@ internal abstract class BoundCoroutine<T>(
   override fun onCancelling(cause: Throwable?) {
     super.onCancelling(cause)
     over = true
-    if (cause == null) own.cancel() else own.cancel(jobCause(cause))
+    own.releaseWithJob(cause)
   }
 
   /** own is done: cancel this Job with own's error, unless it is over (own was released). */

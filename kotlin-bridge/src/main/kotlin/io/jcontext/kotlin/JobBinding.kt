@@ -52,6 +52,6 @@ internal class JobBinding(private val own: CancellableContext) : Runnable, (Thro
   /** The Job began cancelling ([cause]) or completed normally (null): cancel and release own. */
   override fun invoke(cause: Throwable?) {
     over = true
-    if (cause == null) own.cancel() else own.cancel(jobCause(cause))
+    own.releaseWithJob(cause)
   }
 }

@@ -52,3 +52,12 @@ internal fun jobCause(cause: Throwable): Throwable {
   }
   return cause
 }
+
+/**
+ * Releases the own context of a bound coroutine (BoundCoroutine, JobBinding) when its Job began
+ * cancelling with [cause] (the context is cancelled with the Job's exception, unwrapped) or
+ * completed normally (`null`: cancelled without a cause).
+ */
+internal fun CancellableContext.releaseWithJob(cause: Throwable?) {
+  if (cause == null) cancel() else cancel(jobCause(cause))
+}

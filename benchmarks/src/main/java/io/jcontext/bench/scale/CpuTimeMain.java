@@ -3,11 +3,10 @@ package io.jcontext.bench.scale;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.Key;
+import io.jcontext.bench.CpuTime;
 import io.jcontext.bench.kt.BridgeOps;
 import io.jcontext.bench.kt.KxSync;
 import io.jcontext.kotlin.sync.ContextMutex;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,6 @@ import kotlinx.coroutines.sync.MutexKt;
  * <p>{@code java -cp benchmarks.jar io.jcontext.bench.scale.CpuTimeMain [filter]}
  */
 public final class CpuTimeMain {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final int OPS = 1_000_000;
 
   /** Written by every operation so that nothing is optimised away. */
@@ -49,13 +47,6 @@ public final class CpuTimeMain {
     /** Operations per round. */
     int ops() {
       return OPS;
-    }
-
-    double nsPerOp() {
-      int ops = ops();
-      long c0 = THREADS.getCurrentThreadCpuTime();
-      run(ops);
-      return (THREADS.getCurrentThreadCpuTime() - c0) / (double) ops;
     }
   }
 
@@ -269,7 +260,7 @@ public final class CpuTimeMain {
     return s;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     String filter = args.length > 0 ? args[0] : "";
     System.out.printf(Locale.ROOT, "# JDK %s, %d CPUs; thread CPU time, best of 15 x %,d ops (bridge shapes: 100,000)%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), OPS);
@@ -279,13 +270,8 @@ public final class CpuTimeMain {
       if (!shape.name.contains(filter)) {
         continue;
       }
-      for (int i = 0; i < 5; i++) {
-        shape.nsPerOp();
-      }
-      double best = Double.MAX_VALUE;
-      for (int i = 0; i < 15; i++) {
-        best = Math.min(best, shape.nsPerOp());
-      }
+      int ops = shape.ops();
+      double best = CpuTime.bestNsPerOp(ops, () -> shape.run(ops));
       System.out.printf(Locale.ROOT, "| %s | %.1f |%n", shape.name, best);
     }
     SCHEDULER.shutdownNow();

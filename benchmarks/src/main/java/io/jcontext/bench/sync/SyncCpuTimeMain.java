@@ -1,8 +1,7 @@
 package io.jcontext.bench.sync;
 
 import io.jcontext.Context;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import io.jcontext.bench.CpuTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code java -cp benchmarks.jar io.jcontext.bench.sync.SyncCpuTimeMain [regex of shape names]}</pre>
  */
 public final class SyncCpuTimeMain {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final int OPS = 10_000_000;
   private static final int PERMITS = SemaphoreBenchmark.PERMITS;
   private static final int WEIGHT = SemaphoreBenchmark.WEIGHT;
@@ -40,12 +38,6 @@ public final class SyncCpuTimeMain {
     }
 
     abstract long run(int n) throws InterruptedException;
-
-    double nsPerOp() throws InterruptedException {
-      long c0 = THREADS.getCurrentThreadCpuTime();
-      sink = run(OPS);
-      return (THREADS.getCurrentThreadCpuTime() - c0) / (double) OPS;
-    }
   }
 
   static List<Shape> shapes() {
@@ -187,13 +179,7 @@ public final class SyncCpuTimeMain {
       if (!shape.name.matches(filter)) {
         continue;
       }
-      for (int i = 0; i < 5; i++) {
-        shape.nsPerOp();
-      }
-      double best = Double.MAX_VALUE;
-      for (int i = 0; i < 15; i++) {
-        best = Math.min(best, shape.nsPerOp());
-      }
+      double best = CpuTime.bestNsPerOp(OPS, () -> sink = shape.run(OPS));
       System.out.printf(Locale.ROOT, "| %s | %.2f |%n", shape.name, best);
     }
   }

@@ -7,11 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger
 import kotlin.contracts.ExperimentalContracts
 import kotlin.contracts.InvocationKind
 import kotlin.contracts.contract
-import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CompletableJob
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.channels.Channel
-import kotlinx.coroutines.selects.select
 
 /**
  * A mutual-exclusion lock whose waits end when a jcontext [Context] is done or the waiting
@@ -133,16 +131,7 @@ public class ContextMutex internal constructor(
         acquired = true
         return
       }
-      val done = CompletableDeferred<Unit>()
-      val reg = ctx.onDone { done.complete(Unit) }
-      try {
-        acquired = select {
-          granted.onJoin { true }
-          done.onAwait { false }
-        } && !ctx.isDone
-      } finally {
-        reg.stop()
-      }
+      acquired = selectUnlessDone(ctx) { granted.onJoin { true } } == true && !ctx.isDone
     } finally {
       if (!acquired) giveUp(w)
     }

@@ -3,7 +3,6 @@ package io.jcontext.kotlin.sync
 import io.jcontext.Context
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.atomic.AtomicInteger
-import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.DelicateCoroutinesApi
 import kotlinx.coroutines.Dispatchers
@@ -11,7 +10,6 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.selects.select
 
 /*
  * Implementation overview: permits as tokens in a channel (kotlin-anchors §2.4, shape A).
@@ -62,19 +60,10 @@ internal class TokenPool(val size: Int) {
       tokens.receive()
       return
     }
-    val done = CompletableDeferred<Unit>()
-    val reg = ctx.onDone { done.complete(Unit) }
-    try {
-      val got = select {
-        tokens.onReceive { true }
-        done.onAwait { false }
-      }
-      if (!got || ctx.isDone) {
-        if (got) giveBack()
-        throw ctx.err()!!
-      }
-    } finally {
-      reg.stop()
+    val got = selectUnlessDone(ctx) { tokens.onReceive { true } } == true
+    if (!got || ctx.isDone) {
+      if (got) giveBack()
+      throw ctx.err()!!
     }
   }
 
