@@ -25,9 +25,15 @@ final class AfterFunc extends Node implements Stop {
   /** Runs an action on the calling thread; {@link Callbacks#execute} reports what it throws. */
   private static final Executor INLINE = Runnable::run;
 
-  /** Returns an unregistered node that runs {@code callback} on the cancelling thread (onDone). */
+  /** Runs a {@link Wakeup} on the calling thread, inside the cancellation walk. */
+  private static final Executor WAKE = Runnable::run;
+
+  /**
+   * Returns an unregistered node that runs {@code callback} on the cancelling thread (onDone): in
+   * the cancellation walk if it is a {@link Wakeup}, else after it.
+   */
   static AfterFunc inline(CancelCtx owner, Runnable callback) {
-    return new AfterFunc(owner, callback, INLINE);
+    return new AfterFunc(owner, callback, callback instanceof Wakeup ? WAKE : INLINE);
   }
 
   static Stop register(Context ctx, Runnable action, Executor executor) {
@@ -49,6 +55,11 @@ final class AfterFunc extends Node implements Stop {
     }
     return Objects.requireNonNull(source.onDone(() -> Callbacks.execute(executor, action)),
         () -> "onDone of " + source.getClass().getName() + " returned null");
+  }
+
+  @Override
+  boolean wakesOnly() {
+    return executor == WAKE;
   }
 
   @Override

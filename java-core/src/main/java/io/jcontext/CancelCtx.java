@@ -3,6 +3,7 @@ package io.jcontext;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -13,10 +14,28 @@ import java.util.concurrent.CompletionStage;
  * <pre>
  * Implementation overview
  *
- * State. {@code err} is null while live and the shared {@link Cancellation} once done; isDone()
- * is one volatile read of it. It carries the cause and makes the ContextException on first
- * demand, so err and cause are published by one write and always read as a consistent pair
- * (Go's TestCauseRace), and a cancellation nobody inspects allocates no exception.
+ * State. {@code err} is null while live and the shared {@link Cancellation} once done. It carries
+ * the cause and makes the ContextException on first demand, so err and cause are published by
+ * one write and always read as a consistent pair (Go's TestCauseRace), and a cancellation nobody
+ * inspects allocates no exception.
+ *
+ * Following the parent: detached until needed. A context under a cancellable parent starts
+ * DETACHED: {@code link} points at the parent, and the parent holds no reference to it. Its
+ * isDone() reads its own err and, while that is null, walks up the detached links reading each
+ * ancestor's err until it meets an attached one (whose err is authoritative): a few volatile reads
+ * for the chains real code builds. The first call that sees an ancestor done adopts that
+ * ancestor's Cancellation (the same err and cause, as Go's propagation gives), so later calls are
+ * one read. Deriving and cancelling a detached child therefore never touches the parent: threads
+ * that derive request contexts from one long-lived server context share nothing.
+ *
+ * A context ATTACHES (registers in its parent's list, {@code link} = null) the first time it
+ * needs to be told rather than to ask: when a child, an onDone callback, an afterFunc action or a
+ * done() stage is added to it. Attaching a context attaches its detached ancestors first, top
+ * down and iteratively, so an attached context's whole ancestry is attached and a parent's
+ * cancellation walk reaches every registration below it. A context never detaches again.
+ * The trade-off is grpc-java's: a deadline child that is never cancelled keeps its timer until
+ * the deadline even if its parent ends earlier (it then fires into a done context and is
+ * dropped). Whoever creates a context cancels it (README, rules of use).
  *
  * Registrations. Children, onDone callbacks and afterFunc actions are {@link Node}s in an
  * intrusive doubly linked list rooted at {@code head}. {@code head} doubles as a tiny spin lock
@@ -28,36 +47,47 @@ import java.util.concurrent.CompletionStage;
  *                                     +--close(err), child contexts--> CLOSING --walk--> CLOSED
  *
  * Only pointer updates happen while LOCKED (no user code, no allocation), so spinning is short
- * and a virtual thread never parks holding it. close() sets err before it leaves LOCKED and
- * takes the whole list with it: from then on the closing thread owns the detached nodes, a
- * concurrent add() sees CLOSING/CLOSED and runs its registration at once, and a concurrent
- * remove() leaves the node to the closer. Each node is therefore either removed by its owner
- * (stop() true) or notified by the closer (stop() false), never both.
+ * and a virtual thread never parks holding it. The one nesting is attaching: a context holds its
+ * own lock while it locks its parent's to join the list; a walk never holds a lock while it takes
+ * another, and a context being attached is not yet reachable by any walk, so no cycle exists.
+ * close() sets err before it leaves LOCKED and takes the whole list with it: from then on the
+ * closing thread owns the detached nodes, a concurrent add() sees CLOSING/CLOSED and runs its
+ * registration at once, and a concurrent remove() leaves the node to the closer. Each node is
+ * therefore either removed by its owner (stop() true) or notified by the closer (stop() false),
+ * never both.
  *
  * Cancellation runs in two phases. The walk closes the whole subtree: iteratively (a chain of
  * any depth cannot overflow the stack), depth-first in registration order, splicing each closed
  * child's list in front of the rest, followed (if that child has child contexts of its own) by an
- * {@link End} marker that moves it from CLOSING to CLOSED once its subtree is done. A context
- * that never had a child context (only callbacks) needs no walk: it goes straight to CLOSED.
- * The walk runs no user code and takes one list lock at a time. Only then are the deferred
- * effects run, in the same order: done() stages completed, timers stopped, onDone callbacks
- * run, afterFunc actions handed to executors.
+ * {@link End} marker that moves it from CLOSING to CLOSED once its subtree is done. The walk runs
+ * no user code and takes one list lock at a time; it sets every descendant's err, and it wakes
+ * the library's own parked waiters ({@link Wakeup}) as it meets them, since that is not user code.
+ * Only then are the deferred effects run, in walk order: timers stopped, done() dependents run,
+ * onDone callbacks run, afterFunc actions handed to executors.
+ *
+ * done() versus err(). A done() stage reports completion exactly when err() is non-null (see
+ * {@link DoneStage}): only the dependents registered before the cancellation wait for the
+ * deferred phase. So "err() non-null" and "done() complete" are one fact, read from one field.
  *
  * A cancel() that loses the race (it finds CLOSING) waits, spinning, until the winner's walk
- * has made it CLOSED, so that when any cancel() returns, every descendant is done, as in Go
- * where the loser blocks on the mutex. A walk that meets a child another thread is closing
- * waits the same way. These waits cannot deadlock: a walk runs no user code, and it only ever
- * waits for the walk of a subtree below a node it owns, which never waits for anything above.
+ * has made it CLOSED, so that when any cancel() returns, every descendant is done (err set,
+ * done() complete, parked waiters woken), as in Go where the loser blocks on the mutex. A walk
+ * that meets a child another thread is closing waits the same way. These waits cannot deadlock:
+ * a walk runs no user code, and it only ever waits for the walk of a subtree below a node it
+ * owns, which never waits for anything above. A loser never waits for the winner's deferred
+ * phase, which runs user code.
  *
- * Hygiene. A child cancelled on its own removes itself from the parent's list in O(1); a parent
- * cancelling drops its whole list (head = CLOSED) and clears every node's links. Either way the
- * parent keeps no reference to the child afterwards.
+ * Hygiene. A detached child is unknown to its parent. An attached child cancelled on its own
+ * removes itself from the parent's list in O(1); a parent cancelling drops its whole list (head =
+ * CLOSED) and clears every node's links. Either way the parent keeps no reference to the child.
  *
  * Memory model. The lock is taken with a CAS and released with a release store (no fence on
  * x86), which orders the node links for the next holder. err is a volatile write made before head
  * becomes CLOSED and before onDone callbacks run, so whoever observes CLOSED, runs as a callback,
- * or reads a non-null err, sees the cancelling thread's earlier writes; err stays a full
- * volatile write because done() relies on store-load ordering against doneStage.
+ * or reads a non-null err, sees the cancelling thread's earlier writes. An attaching context
+ * clears {@code link} only after it is in the parent's list, and one that finds the parent done
+ * sets err while {@code link} still points up; a poller reads {@code link} before {@code err}, so
+ * reading link == null guarantees that any later cancellation of the ancestry reaches err.
  * </pre>
  */
 class CancelCtx extends Node implements CancellableContext {
@@ -67,12 +97,14 @@ class CancelCtx extends Node implements CancellableContext {
 
   private static final VarHandle HEAD;
   private static final VarHandle DONE;
+  private static final VarHandle LINK;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       HEAD = l.findVarHandle(CancelCtx.class, "head", Node.class);
       DONE = l.findVarHandle(CancelCtx.class, "doneStage", DoneStage.class);
+      LINK = l.findVarHandle(CancelCtx.class, "link", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -94,14 +126,17 @@ class CancelCtx extends Node implements CancellableContext {
   /**
    * Whether a child context was ever added to the list; guarded by the list lock, never cleared,
    * final once the context is done. Without child contexts nothing can be waiting on this
-   * context's subtree, so close() goes straight to CLOSED and the list is run in one pass.
+   * context's subtree, so close() goes straight to CLOSED.
    */
   private boolean hasChildContexts;
   /**
-   * The Stop of the onDone registration on a foreign parent, or null. Written once while the
-   * context is being created; read by the thread that wins close() to unregister.
+   * How this context follows its parent. A {@code CancelCtx}: detached, the parent's source, to
+   * poll (written once at creation; cleared by the attaching thread while holding this context's
+   * lock, never set again). A {@link Stop}: the onDone registration on a foreign parent (written
+   * once at creation). Null: attached to the parent's list, or the parent can never be done.
+   * Stable once this context is done.
    */
-  private volatile Stop foreignStop;
+  private volatile Object link;
 
   CancelCtx(Context parent, Clock clock, long deadline) {
     this.parent = parent;
@@ -117,16 +152,18 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /**
-   * Makes this context follow its parent (Go's propagateCancel): registers it with the nearest
-   * cancellable ancestor, or through a foreign parent's onDone, or not at all if the parent can
-   * never be done. If the parent is already done, this context is cancelled with its err.
+   * Makes this context follow its parent (Go's propagateCancel): detached under a cancellable
+   * parent (it polls), through a foreign parent's onDone, or not at all if the parent can never be
+   * done. If the parent is already done, this context is cancelled with its err.
    */
   final void propagate() {
     Context source = Tree.source(parent);
     if (source instanceof CancelCtx) {
       CancelCtx p = (CancelCtx) source;
-      if (!p.add(this)) {
-        cancel(p.err, false);
+      LINK.set(this, p); // plain write: this context is not published yet
+      Cancellation e = p.cancellation();
+      if (e != null) {
+        cancel(e, false);
       }
     } else if (!(source instanceof NeverDoneCtx)) {
       joinForeign(source);
@@ -139,7 +176,7 @@ class CancelCtx extends Node implements CancellableContext {
       return;
     }
     Stop stop = foreign.onDone(() -> cancel(new Cancellation(Tree.foreignErr(foreign)), false));
-    foreignStop = Objects.requireNonNull(stop, () -> "onDone of " + foreign.getClass().getName() + " returned null");
+    link = Objects.requireNonNull(stop, () -> "onDone of " + foreign.getClass().getName() + " returned null");
   }
 
   // ---------------------------------------------------------------------------------------
@@ -148,19 +185,54 @@ class CancelCtx extends Node implements CancellableContext {
 
   @Override
   public final boolean isDone() {
-    return err != null;
+    return err != null || (link instanceof CancelCtx && cancellation() != null);
   }
 
   @Override
   public final ContextException err() {
-    Cancellation c = err;
+    Cancellation c = cancellation();
     return c == null ? null : c.exception();
   }
 
   @Override
   public final Throwable cause() {
-    Cancellation c = err;
+    Cancellation c = cancellation();
     return c == null ? null : c.cause();
+  }
+
+  /**
+   * Returns this context's Cancellation, or null while it is live. A detached context whose
+   * ancestor is done adopts the ancestor's Cancellation here, once.
+   */
+  final Cancellation cancellation() {
+    Cancellation c = err;
+    if (c == null) {
+      Object l = link;
+      if (l instanceof CancelCtx && (c = polled((CancelCtx) l)) != null) {
+        cancel(c, false); // detached: nothing to unlink
+        c = err; // c, or the Cancellation of a cancel() that won the race
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Returns the err of the nearest done context from {@code up} through the detached links, or
+   * null. Reads each context's link before its err (see the memory model above). Writes nothing.
+   */
+  private static Cancellation polled(CancelCtx up) {
+    CancelCtx x = up;
+    while (true) {
+      Object next = x.link;
+      Cancellation e = x.err;
+      if (e != null) {
+        return e;
+      }
+      if (!(next instanceof CancelCtx)) {
+        return null;
+      }
+      x = (CancelCtx) next;
+    }
   }
 
   @Override
@@ -184,16 +256,17 @@ class CancelCtx extends Node implements CancellableContext {
     if (d != null) {
       return d;
     }
-    if (err != null) {
+    if (isDone()) {
       DONE.compareAndSet(this, null, DoneStage.COMPLETED);
       return doneStage;
     }
-    d = new DoneStage();
+    attach(); // closed() must run when an ancestor is cancelled: it runs the stage's dependents
+    d = new DoneStage(this);
     if (!DONE.compareAndSet(this, null, d)) {
       return doneStage;
     }
     if (err != null) {
-      d.signal(); // close() may have looked at doneStage before our CAS
+      d.signal(); // closed() may have looked at doneStage before our CAS
     }
     return d;
   }
@@ -228,9 +301,10 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /**
-   * Cancels this context and its subtree with {@code e} unless already done; unlinks it from its
-   * parent if {@code removeFromParent}. Returns whether this call cancelled it. Either way, when it
-   * returns every descendant is done.
+   * Cancels this context and its subtree with {@code e} unless already done (a detached context
+   * whose ancestor is done takes the ancestor's err instead); unlinks it from its parent if
+   * {@code removeFromParent}. Returns whether this call cancelled it with {@code e}. Either way,
+   * when it returns every descendant is done.
    */
   final boolean cancel(Cancellation e, boolean removeFromParent) {
     Node list = close(e);
@@ -238,23 +312,32 @@ class CancelCtx extends Node implements CancellableContext {
       awaitClosed();
       return false; // already cancelled
     }
-    Node deferred = hasChildContexts ? walk(list, e) : list; // only callbacks: no walk needed
     if (removeFromParent) {
-      unlinkFromParent();
+      unlinkFromParent(); // first: a waiter woken by the walk finds the parent clean
     }
+    Cancellation won = err;
+    Node deferred = walk(list, won);
     closed();
-    runDeferred(deferred, e);
-    return true;
+    runDeferred(deferred, won);
+    return won == e;
   }
 
   /**
-   * Marks this context done with {@code e} and detaches its list. Returns the list (null if
-   * empty, and then this context is already CLOSED), or CLOSING/CLOSED if it was already done.
+   * Marks this context done and detaches its list. The err is {@code e}, or, for a detached
+   * context, the err of an ancestor that is already done. Returns the list (null if empty, and
+   * then this context is already CLOSED), or CLOSING/CLOSED if it was already done.
    */
   private Node close(Cancellation e) {
     Node h = lock();
     if (h == CLOSING || h == CLOSED) {
       return h;
+    }
+    Object l = link;
+    if (l instanceof CancelCtx) {
+      Cancellation inherited = polled((CancelCtx) l);
+      if (inherited != null) {
+        e = inherited;
+      }
     }
     err = e;
     HEAD.setRelease(this, h != null && hasChildContexts ? CLOSING : CLOSED);
@@ -269,14 +352,12 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /**
-   * Closes every context under this one (which is CLOSING, with {@code list} detached), then
-   * makes this CLOSED. Returns the nodes whose effects are deferred until after the walk, linked
-   * through {@code next} in walk order: closed contexts, callbacks, afterFunc actions.
+   * Closes every context under this one (which is done, with {@code list} detached), wakes the
+   * parked waiters it meets, then makes this CLOSED. Returns the nodes whose effects are deferred
+   * until after the walk, linked through {@code next} in walk order: closed contexts, callbacks,
+   * afterFunc actions.
    */
   private Node walk(Node list, Cancellation e) {
-    if (list == null) {
-      return null; // close() made this CLOSED already
-    }
     Node deferred = null;
     Node last = null;
     Node work = list;
@@ -287,6 +368,10 @@ class CancelCtx extends Node implements CancellableContext {
       n.next = null;
       if (n instanceof End) {
         ((End) n).ctx.finishClose();
+        continue;
+      }
+      if (n.wakesOnly()) {
+        n.fire(e); // unparks a waiter: no user code, so it runs now, before any callback
         continue;
       }
       if (n instanceof CancelCtx) {
@@ -333,13 +418,13 @@ class CancelCtx extends Node implements CancellableContext {
     }
   }
 
-  /** Deferred effect of being cancelled by an ancestor's walk: complete done(), stop the timer. */
+  /** Deferred effect of being cancelled by an ancestor's walk: stop the timer, run done() dependents. */
   @Override
   final void fire(Cancellation e) {
     closed();
   }
 
-  /** Runs after this context became done, outside any lock: completes done(). */
+  /** Runs after this context became done, outside any lock: runs done() dependents. */
   void closed() {
     DoneStage d = doneStage;
     if (d != null) {
@@ -347,20 +432,77 @@ class CancelCtx extends Node implements CancellableContext {
     }
   }
 
+  /** Leaves the parent once this context is done: only an attached child is in a list. */
   private void unlinkFromParent() {
-    Context source = Tree.source(parent); // O(1): value contexts cache theirs
-    if (source instanceof CancelCtx) {
-      ((CancelCtx) source).remove(this);
-      return;
-    }
-    Stop stop = foreignStop;
-    if (stop != null) {
+    Object l = link; // stable now that this context is done
+    if (l == null) {
+      Context source = Tree.source(parent); // O(1): value contexts cache theirs
+      if (source instanceof CancelCtx) {
+        ((CancelCtx) source).remove(this);
+      }
+    } else if (l instanceof Stop) {
       try {
-        stop.stop();
+        ((Stop) l).stop();
       } catch (Throwable t) {
         Callbacks.report(t); // a misbehaving foreign parent must not stop the cancellation
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Attaching to the parent
+  // ---------------------------------------------------------------------------------------
+
+  /**
+   * Makes sure a cancellation of any ancestor reaches this context: registers it, and first its
+   * detached ancestors top-down, in their parents' lists. When it returns, this context is
+   * attached or done. O(1) when already attached.
+   */
+  private void attach() {
+    Object l = link;
+    if (!(l instanceof CancelCtx) || err != null) {
+      return;
+    }
+    CancelCtx up = (CancelCtx) l;
+    if (up.link instanceof CancelCtx && up.err == null) {
+      // The parent is detached too: attach the chain from the top, without recursion.
+      ArrayList<CancelCtx> chain = new ArrayList<>();
+      for (Object x = up; x instanceof CancelCtx; x = ((CancelCtx) x).link) {
+        chain.add((CancelCtx) x);
+      }
+      for (int i = chain.size() - 1; i >= 0; i--) {
+        chain.get(i).attachToParent();
+      }
+    }
+    attachToParent();
+  }
+
+  /**
+   * Registers this context in its parent's list if it is detached; the parent must be attached or
+   * done. If the parent is done, this context is closed with the parent's err instead. Holding
+   * this context's lock makes the attach exclusive, and orders it with close().
+   */
+  private void attachToParent() {
+    Node h = lock();
+    if (h == CLOSING || h == CLOSED) {
+      return;
+    }
+    Object l = link;
+    if (!(l instanceof CancelCtx)) {
+      HEAD.setRelease(this, h); // attached by another thread meanwhile
+      return;
+    }
+    CancelCtx p = (CancelCtx) l;
+    if (p.add(this)) {
+      link = null; // only now: pollers read link == null as "err is authoritative"
+      HEAD.setRelease(this, h);
+      return;
+    }
+    // The parent is done, so its err is set (add() fails only on CLOSING/CLOSED). A detached
+    // context has an empty list: nothing to walk, nothing to remove from the parent.
+    err = p.err;
+    HEAD.setRelease(this, CLOSED);
+    closed();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -392,8 +534,12 @@ class CancelCtx extends Node implements CancellableContext {
     }
   }
 
-  /** Appends {@code n}; returns false (and does nothing) if this context is already done. */
+  /**
+   * Appends {@code n}, attaching this context to its parent first if needed; returns false (and
+   * does nothing) if this context is already done.
+   */
   final boolean add(Node n) {
+    attach();
     Node h = lock();
     if (h == CLOSED || h == CLOSING) {
       return false;
@@ -460,6 +606,11 @@ class CancelCtx extends Node implements CancellableContext {
     }
     HEAD.setRelease(this, h);
     return count;
+  }
+
+  /** Whether this context is registered in its parent's list; for tests. */
+  final boolean attached() {
+    return link == null && Tree.source(parent) instanceof CancelCtx;
   }
 
   @Override

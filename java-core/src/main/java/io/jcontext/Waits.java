@@ -66,7 +66,11 @@ final class Waits {
   static <T> T await(Context ctx, CompletionStage<T> stage, boolean cancelStage)
       throws InterruptedException, ExecutionException {
     Objects.requireNonNull(ctx, "ctx");
-    CompletableFuture<T> f = future(Objects.requireNonNull(stage, "stage"));
+    if (Objects.requireNonNull(stage, "stage") instanceof DoneStage) {
+      awaitOther(ctx, (DoneStage) stage);
+      return null;
+    }
+    CompletableFuture<T> f = future(stage);
     if (!f.isDone()) {
       if (ctx.isDone()) {
         return ctxFirst(ctx, f, cancelStage);
@@ -127,20 +131,39 @@ final class Waits {
   }
 
   private static <T> T ctxFirst(Context ctx, CompletableFuture<T> f, boolean cancelStage) {
-    if (cancelStage && !(f instanceof DoneStage)) { // a context's done() is cancelled by cancelling it
+    if (cancelStage) {
       f.cancel(false);
     }
     throw ctx.err();
   }
 
-  private static <T> CompletableFuture<T> future(CompletionStage<T> stage) {
-    if (stage instanceof DoneStage) {
-      // Another context's done(): wait on it directly. Its toCompletableFuture() is a copy that
-      // would stay a dependent of the (possibly long-lived) stage after we leave.
-      @SuppressWarnings("unchecked")
-      CompletableFuture<T> f = (CompletableFuture<T>) stage;
-      return f;
+  /**
+   * Waits for another context's done() stage (never cancelled: a context's done() is ended by
+   * cancelling that context). Waits on the context itself rather than on a copy of the stage,
+   * which would stay a dependent of a possibly long-lived stage after we leave, and wakes as soon
+   * as its err is set, like every other wait.
+   */
+  private static void awaitOther(Context ctx, DoneStage other) throws InterruptedException {
+    if (other.isDone()) {
+      return;
     }
+    ctx.throwIfDone();
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    Waiter w = new Waiter();
+    Stop reg = ctx.onDone(w);
+    Stop otherReg = other.owner().onDone((Wakeup) () -> w.wake(Waiter.STAGE));
+    try {
+      if (w.await() != Waiter.STAGE && !other.isDone()) {
+        throw ctx.err();
+      }
+    } finally {
+      release(reg, otherReg);
+    }
+  }
+
+  private static <T> CompletableFuture<T> future(CompletionStage<T> stage) {
     try {
       return stage.toCompletableFuture();
     } catch (UnsupportedOperationException e) {
@@ -169,7 +192,7 @@ final class Waits {
   }
 
   /** A parked thread and the first event that woke it. */
-  static final class Waiter implements Runnable {
+  static final class Waiter implements Wakeup {
     static final int WAITING = 0;
     static final int DONE = 1;
     static final int TIMEOUT = 2;

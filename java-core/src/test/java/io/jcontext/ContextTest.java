@@ -468,7 +468,9 @@ class ContextTest {
     CancellableContext ctx = Context.background().withCancel();
     assertEquals(0, registrations(ctx), "after creation");
     CancellableContext child = ctx.withCancel();
-    assertEquals(1, registrations(ctx), "with withCancel child");
+    assertEquals(0, registrations(ctx), "with a detached withCancel child: it polls ctx");
+    child.onDone(() -> {});
+    assertEquals(1, registrations(ctx), "with withCancel child that needs telling");
     child.cancel();
     assertEquals(0, registrations(ctx), "after cancelling withCancel child");
 
@@ -476,7 +478,9 @@ class ContextTest {
     ctx = clock.background().withCancel();
     assertEquals(0, registrations(ctx), "after creation");
     child = ctx.withTimeout(Duration.ofMinutes(60));
-    assertEquals(1, registrations(ctx), "with withTimeout child");
+    assertEquals(0, registrations(ctx), "with a detached withTimeout child");
+    child.done();
+    assertEquals(1, registrations(ctx), "with withTimeout child that needs telling");
     child.cancel();
     assertEquals(0, registrations(ctx), "after cancelling withTimeout child");
     assertEquals(0, clock.pendingTimers(), "timer stopped");
@@ -493,6 +497,7 @@ class ContextTest {
 
     // A child through a value context registers with the nearest cancellable ancestor.
     child = ctx.withValue(K1, "v").withCancel();
+    child.done();
     assertEquals(1, registrations(ctx));
     child.cancel();
     assertEquals(0, registrations(ctx));

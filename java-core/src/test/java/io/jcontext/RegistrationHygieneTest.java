@@ -81,8 +81,11 @@ class RegistrationHygieneTest {
     Counting callback = new Counting(callbackRuns);
     CancellableContext child = parent.withCancel();
     CancellableContext childTimer = child.withTimeout(Duration.ofHours(1));
+    assertEquals(0, registrations(parent), "deriving registers nothing: the children poll");
     Stop afterFunc = parent.afterFunc(action, DIRECT);
     Stop onDone = parent.onDone(callback);
+    assertEquals(2, registrations(parent));
+    childTimer.done(); // the timer child needs telling now: it and its parent attach
     assertEquals(3, registrations(parent));
     assertEquals(1, registrations(child));
     assertEquals(1, clock.pendingTimers());
@@ -133,7 +136,7 @@ class RegistrationHygieneTest {
       VirtualClock clock = new VirtualClock();
       CancellableContext grandparent = clock.background().withCancel(); // long-lived
       CancellableContext parent = grandparent.withValue(Key.of("k"), "v").withCancel();
-      assertEquals(1, registrations(grandparent));
+      assertEquals(0, registrations(grandparent), "a detached child is unknown to its parent");
 
       Leftovers l = runOrder(order, grandparent, parent, clock);
 
