@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
  * Following the parent: detached until needed. A context under a cancellable parent starts
  * DETACHED: {@code link} points at the parent, and the parent holds no reference to it. Its
  * isDone() reads its own err and, while that is null, walks up the detached links reading each
- * ancestor's err until it meets an attached one (whose err is authoritative): a few volatile reads
- * for the chains real code builds. The first call that sees an ancestor done adopts that
+ * ancestor's err until it meets an attached one (whose err is authoritative): at most
+ * MAX_POLL_HOPS + 1 contexts, because deriving under a longer detached chain attaches the parent
+ * first. The first call that sees an ancestor done adopts that
  * ancestor's Cancellation (the same err and cause, as Go's propagation gives), so later calls are
  * one read. Deriving and cancelling a detached child therefore never touches the parent: threads
  * that derive request contexts from one long-lived server context share nothing.
@@ -60,9 +61,10 @@ import java.util.concurrent.CompletionStage;
  * any depth cannot overflow the stack), depth-first in registration order, splicing each closed
  * child's list in front of the rest, followed (if that child has child contexts of its own) by an
  * {@link End} marker that moves it from CLOSING to CLOSED once its subtree is done. The walk runs
- * no user code and takes one list lock at a time; it sets every descendant's err, and it wakes
- * the library's own parked waiters ({@link Wakeup}) as it meets them, since that is not user code.
- * Only then are the deferred effects run, in walk order: timers stopped, done() dependents run,
+ * no user code and takes one list lock at a time; it sets every descendant's err. Then the
+ * cancelled context leaves its parent's list, and the deferred effects run: first the library's
+ * own parked waiters are woken ({@link Wakeup}: no user code, so no user callback can delay a
+ * blocked awaitDone or lock wait), then, in walk order, timers stopped, done() dependents run,
  * onDone callbacks run, afterFunc actions handed to executors.
  *
  * done() versus err(). A done() stage reports completion exactly when err() is non-null (see
@@ -71,7 +73,10 @@ import java.util.concurrent.CompletionStage;
  *
  * A cancel() that loses the race (it finds CLOSING) waits, spinning, until the winner's walk
  * has made it CLOSED, so that when any cancel() returns, every descendant is done (err set,
- * done() complete, parked waiters woken), as in Go where the loser blocks on the mutex. A walk
+ * done() complete, parked waiters woken), as in Go where the loser blocks on the mutex. Readers
+ * (isDone, err, cause, done(), and a descendant polling up) wait the same way when they find
+ * err set but the walk under way, so that a context seen done implies every descendant done for
+ * any later reader, which Go gets from Err() taking the mutex the canceller holds. A walk
  * that meets a child another thread is closing waits the same way. These waits cannot deadlock:
  * a walk runs no user code, and it only ever waits for the walk of a subtree below a node it
  * owns, which never waits for anything above. A loser never waits for the winner's deferred
@@ -109,6 +114,12 @@ class CancelCtx extends Node implements CancellableContext {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /**
+   * The most detached links a new child may have to poll through: deriving under a longer chain
+   * of detached contexts attaches the parent first (see polledForChild).
+   */
+  static final int MAX_POLL_HOPS = 4;
 
   final Context parent;
   final Clock clock;
@@ -160,13 +171,40 @@ class CancelCtx extends Node implements CancellableContext {
     Context source = Tree.source(parent);
     if (source instanceof CancelCtx) {
       CancelCtx p = (CancelCtx) source;
+      Cancellation e = polledForChild(p);
       LINK.set(this, p); // plain write: this context is not published yet
-      Cancellation e = p.cancellation();
       if (e != null) {
         cancel(e, false);
       }
     } else if (!(source instanceof NeverDoneCtx)) {
       joinForeign(source);
+    }
+  }
+
+  /**
+   * Returns the err of the nearest done context from {@code p} up, for a new child of {@code p}.
+   * If {@code p} is the end of a chain of more than {@link #MAX_POLL_HOPS} detached contexts, it
+   * attaches {@code p} first, so that no context ever polls further than that: isDone() and
+   * deriving stay O(1) however deep the tree, and the cost of attaching is spread over the
+   * derivations that made the chain.
+   */
+  private static Cancellation polledForChild(CancelCtx p) {
+    CancelCtx x = p;
+    for (int hops = 0; ; hops++) {
+      Object next = x.link;
+      Cancellation e = x.err;
+      if (e != null) {
+        x.awaitClosed();
+        return e;
+      }
+      if (!(next instanceof CancelCtx)) {
+        return null;
+      }
+      if (hops == MAX_POLL_HOPS) {
+        p.attach();
+        return p.err; // set if the attach found an ancestor done
+      }
+      x = (CancelCtx) next;
     }
   }
 
@@ -185,7 +223,11 @@ class CancelCtx extends Node implements CancellableContext {
 
   @Override
   public final boolean isDone() {
-    return err != null || (link instanceof CancelCtx && cancellation() != null);
+    if (err != null) {
+      awaitClosed(); // one read of head unless a walk below this context is under way
+      return true;
+    }
+    return link instanceof CancelCtx && cancellation() != null;
   }
 
   @Override
@@ -206,7 +248,9 @@ class CancelCtx extends Node implements CancellableContext {
    */
   final Cancellation cancellation() {
     Cancellation c = err;
-    if (c == null) {
+    if (c != null) {
+      awaitClosed();
+    } else {
       Object l = link;
       if (l instanceof CancelCtx && (c = polled((CancelCtx) l)) != null) {
         cancel(c, false); // detached: nothing to unlink
@@ -226,6 +270,7 @@ class CancelCtx extends Node implements CancellableContext {
       Object next = x.link;
       Cancellation e = x.err;
       if (e != null) {
+        x.awaitClosed();
         return e;
       }
       if (!(next instanceof CancelCtx)) {
@@ -312,11 +357,12 @@ class CancelCtx extends Node implements CancellableContext {
       awaitClosed();
       return false; // already cancelled
     }
-    if (removeFromParent) {
-      unlinkFromParent(); // first: a waiter woken by the walk finds the parent clean
-    }
     Cancellation won = err;
     Node deferred = walk(list, won);
+    if (removeFromParent) {
+      unlinkFromParent();
+    }
+    deferred = runWakeups(deferred, won); // before any user code, and after the unlink
     closed();
     runDeferred(deferred, won);
     return won == e;
@@ -344,7 +390,12 @@ class CancelCtx extends Node implements CancellableContext {
     return h;
   }
 
-  /** Waits until the thread closing this context has closed its whole subtree. */
+  /**
+   * Waits until the thread closing this context has closed its whole subtree. Every read of a
+   * done context's state passes here, so that once any reader sees a context done, every
+   * descendant is done for every later reader (in Go, Err() waits on the mutex that the
+   * cancelling goroutine holds while it cancels the children). One read of head when CLOSED.
+   */
   private void awaitClosed() {
     for (int spins = 0; head != CLOSED; spins++) {
       spin(spins);
@@ -352,10 +403,10 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /**
-   * Closes every context under this one (which is done, with {@code list} detached), wakes the
-   * parked waiters it meets, then makes this CLOSED. Returns the nodes whose effects are deferred
-   * until after the walk, linked through {@code next} in walk order: closed contexts, callbacks,
-   * afterFunc actions.
+   * Closes every context under this one (which is done, with {@code list} detached), then makes
+   * this CLOSED. Returns the nodes whose effects are deferred until after the walk, linked through
+   * {@code next}: first the library's parked waiters ({@link Wakeup}s), then, in walk order, closed
+   * contexts, callbacks and afterFunc actions.
    */
   private Node walk(Node list, Cancellation e) {
     Node deferred = null;
@@ -370,8 +421,12 @@ class CancelCtx extends Node implements CancellableContext {
         ((End) n).ctx.finishClose();
         continue;
       }
-      if (n.wakesOnly()) {
-        n.fire(e); // unparks a waiter: no user code, so it runs now, before any callback
+      if (n.wakesOnly()) { // to the front: woken before any user code runs
+        n.next = deferred;
+        deferred = n;
+        if (last == null) {
+          last = n;
+        }
         continue;
       }
       if (n instanceof CancelCtx) {
@@ -405,6 +460,17 @@ class CancelCtx extends Node implements CancellableContext {
 
   private void finishClose() {
     HEAD.setRelease(this, CLOSED);
+  }
+
+  /** Wakes the parked waiters at the front of {@code n}; returns the rest. */
+  private static Node runWakeups(Node n, Cancellation e) {
+    while (n != null && n.wakesOnly()) {
+      Node next = n.next;
+      n.next = null;
+      n.fire(e);
+      n = next;
+    }
+    return n;
   }
 
   /** Runs the deferred effects of a walk, in walk order, clearing the links as it goes. */
@@ -500,6 +566,7 @@ class CancelCtx extends Node implements CancellableContext {
     }
     // The parent is done, so its err is set (add() fails only on CLOSING/CLOSED). A detached
     // context has an empty list: nothing to walk, nothing to remove from the parent.
+    p.awaitClosed(); // its walk never reaches this context, which is in no list
     err = p.err;
     HEAD.setRelease(this, CLOSED);
     closed();

@@ -26,9 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       grpc {@code Context.ROOT}, a kotlinx {@code Job} without parent), so nothing is
  *       registered anywhere.
  *   <li>{@code childOfLive_*}: the parent is a live cancellable context that outlives the child.
- *       jcontext and kotlinx register the child with the parent at once and unregister it on
- *       cancel; grpc registers a child only when someone adds a listener to it (lazy cascade), so
- *       its plain shape touches the parent not at all. (The shape in which grpc does link the
+ *       kotlinx registers the child with the parent at once and unregisters it on cancel;
+ *       jcontext and grpc register a child only when something must be told of the parent's
+ *       cancellation (a callback, a listener, a waiter), so their plain shape touches the parent
+ *       not at all. (The shape in which grpc does link the
  *       child, a listener on it, is not measured per operation: grpc-java 1.76 never unlinks such
  *       a child from a live parent, so the parent's list, and the time of each operation, grow
  *       without bound; see BENCHMARKS.md and {@code ScaleMain churn}.)
