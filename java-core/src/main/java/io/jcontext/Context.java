@@ -118,16 +118,27 @@ public interface Context {
   <T> T value(Key<T> key);
 
   /**
-   * Returns whether this context is done (cancelled or past its deadline). It never blocks; for
-   * the contexts of this library it is a single volatile read.
+   * Returns whether this context is done (cancelled or past its deadline): exactly when
+   * {@link #err()} is non-null. For the contexts of this library it takes a few volatile reads
+   * and allocates nothing: a child that has not yet registered with its parent reads its own
+   * state and that of at most a few ancestors. It does not block, except that while another
+   * thread is cancelling the subtree below a done context it waits (spinning, no user code runs
+   * there) until that subtree is done, so that a context seen done implies that every
+   * descendant is done (as in Go, where {@code Err()} takes the mutex the canceller holds).
    */
   boolean isDone();
 
   /**
    * Returns a stage that completes normally (with {@code null}) when this context is done. Every
-   * call on one context returns the same instance; the stage is read-only (completing,
-   * cancelling or obtruding it throws {@link UnsupportedOperationException}) and never
-   * completes for a context that can never be cancelled.
+   * call on one context returns the same instance. For the contexts of this library the stage is
+   * complete exactly when {@link #err()} is non-null: once a thread sees {@code err()} non-null,
+   * {@code done().toCompletableFuture()} is complete and a dependent added then runs at once on
+   * the calling thread. Dependents added while the context was live run after the cancellation
+   * has closed the whole subtree, on the cancelling thread (or the clock's timer thread), like
+   * {@link #onDone} callbacks, so they must be short too. The stage is read-only (it is not a
+   * {@link java.util.concurrent.CompletableFuture}; the futures that {@code toCompletableFuture()}
+   * and the dependent methods return are the caller's own) and never completes for a context
+   * that can never be cancelled.
    */
   CompletionStage<Void> done();
 
