@@ -38,24 +38,30 @@ import java.util.concurrent.CompletionStage;
  * the deadline even if its parent ends earlier (it then fires into a done context and is
  * dropped). Whoever creates a context cancels it (README, rules of use).
  *
+ Deciding. One CAS of err from null decides which cancellation wins; it is the only atomic
+ * step of cancelling a context that has nothing registered.
+ *
  * Registrations. Children, onDone callbacks and afterFunc actions are {@link Node}s in an
  * intrusive doubly linked list rooted at {@code head}. {@code head} doubles as a tiny spin lock
- * and as the life-cycle state:
+ * and as the closing state:
  *
  *     null / first node --lock()--> LOCKED --unlock(newHead)--> null / first node
- *                                     |
- *                                     +--close(err), no child contexts---------------> CLOSED
- *                                     +--close(err), child contexts--> CLOSING --walk--> CLOSED
+ *
+ *     once err is set, by its winner: null stays null (closed, nothing registered), or
+ *     first node --lockToClose()--> LOCKED --> CLOSED (no child contexts)
+ *                                          --> CLOSING --walk--> CLOSED (child contexts)
+ *
+ * lock() checks err after its CAS and backs off if it is set; close() reads head after its err
+ * CAS. Both are full fences, so either the closer sees the list (and takes it) or the locker sees
+ * err (and changes nothing): after err is set the list only ever belongs to the closer. A
+ * concurrent add() then runs its registration at once, a concurrent remove() leaves the node to
+ * the closer, so each node is either removed by its owner (stop() true) or notified by the
+ * closer (stop() false), never both. A done context is closed when head is null or CLOSED.
  *
  * Only pointer updates happen while LOCKED (no user code, no allocation), so spinning is short
  * and a virtual thread never parks holding it. The one nesting is attaching: a context holds its
  * own lock while it locks its parent's to join the list; a walk never holds a lock while it takes
  * another, and a context being attached is not yet reachable by any walk, so no cycle exists.
- * close() sets err before it leaves LOCKED and takes the whole list with it: from then on the
- * closing thread owns the detached nodes, a concurrent add() sees CLOSING/CLOSED and runs its
- * registration at once, and a concurrent remove() leaves the node to the closer. Each node is
- * therefore either removed by its owner (stop() true) or notified by the closer (stop() false),
- * never both.
  *
  * Cancellation runs in two phases. The walk closes the whole subtree: iteratively (a chain of
  * any depth cannot overflow the stack), depth-first in registration order, splicing each closed
@@ -71,25 +77,27 @@ import java.util.concurrent.CompletionStage;
  * {@link DoneStage}): only the dependents registered before the cancellation wait for the
  * deferred phase. So "err() non-null" and "done() complete" are one fact, read from one field.
  *
- * A cancel() that loses the race (it finds CLOSING) waits, spinning, until the winner's walk
- * has made it CLOSED, so that when any cancel() returns, every descendant is done (err set,
+ * A cancel() that loses the race waits, spinning, until the winner has closed the list, so that when any cancel() returns, every descendant is done (err set,
  * done() complete, parked waiters woken), as in Go where the loser blocks on the mutex. Readers
  * (isDone, err, cause, done(), and a descendant polling up) wait the same way when they find
  * err set but the walk under way, so that a context seen done implies every descendant done for
  * any later reader, which Go gets from Err() taking the mutex the canceller holds. A walk
  * that meets a child another thread is closing waits the same way. These waits cannot deadlock:
  * a walk runs no user code, and it only ever waits for the walk of a subtree below a node it
- * owns, which never waits for anything above. A loser never waits for the winner's deferred
- * phase, which runs user code.
+ * owns, which never waits for anything above; the walk closes its children without polling
+ * their ancestors (which it may itself be closing). A loser never waits for the winner's
+ * deferred phase, which runs user code.
  *
  * Hygiene. A detached child is unknown to its parent. An attached child cancelled on its own
  * removes itself from the parent's list in O(1); a parent cancelling drops its whole list (head =
  * CLOSED) and clears every node's links. Either way the parent keeps no reference to the child.
  *
  * Memory model. The lock is taken with a CAS and released with a release store (no fence on
- * x86), which orders the node links for the next holder. err is a volatile write made before head
- * becomes CLOSED and before onDone callbacks run, so whoever observes CLOSED, runs as a callback,
- * or reads a non-null err, sees the cancelling thread's earlier writes. An attaching context
+ * x86), which orders the node links for the next holder. err is set by a CAS before head
+ * becomes CLOSING/CLOSED and before onDone callbacks run, so whoever observes it, runs as a
+ * callback, or reads a non-null err, sees the cancelling thread's earlier writes. done() CASes
+ * doneStage and then reads err, while the closer CASes err and then reads doneStage (closed()):
+ * one of them sees the other, so a pending stage is always signalled. An attaching context
  * clears {@code link} only after it is in the parent's list, and one that finds the parent done
  * sets err while {@code link} still points up; a poller reads {@code link} before {@code err}, so
  * reading link == null guarantees that any later cancellation of the ancestry reaches err.
@@ -99,10 +107,13 @@ class CancelCtx extends Node implements CancellableContext {
   static final Node LOCKED = new Node.Marker("LOCKED");
   static final Node CLOSING = new Node.Marker("CLOSING");
   static final Node CLOSED = new Node.Marker("CLOSED");
+  /** What close() returns to a caller whose cancellation lost: the context was already done. */
+  private static final Node LOST = new Node.Marker("LOST");
 
   private static final VarHandle HEAD;
   private static final VarHandle DONE;
   private static final VarHandle LINK;
+  private static final VarHandle ERR;
 
   static {
     try {
@@ -110,6 +121,7 @@ class CancelCtx extends Node implements CancellableContext {
       HEAD = l.findVarHandle(CancelCtx.class, "head", Node.class);
       DONE = l.findVarHandle(CancelCtx.class, "doneStage", DoneStage.class);
       LINK = l.findVarHandle(CancelCtx.class, "link", Object.class);
+      ERR = l.findVarHandle(CancelCtx.class, "err", Cancellation.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -125,7 +137,7 @@ class CancelCtx extends Node implements CancellableContext {
   final Clock clock;
   /** Effective deadline in clock nanos (this context's or the nearest ancestor's), or Nanos.NONE. */
   final long deadline;
-  /** Null while live; set once by close(), before head becomes CLOSED. */
+  /** Null while live; set once, by the CAS that decides which cancellation wins (close()). */
   private volatile Cancellation err;
   /**
    * Registrations: null (none), the first node, LOCKED (list being changed), CLOSING (done, subtree
@@ -171,40 +183,30 @@ class CancelCtx extends Node implements CancellableContext {
     Context source = Tree.source(parent);
     if (source instanceof CancelCtx) {
       CancelCtx p = (CancelCtx) source;
-      Cancellation e = polledForChild(p);
-      LINK.set(this, p); // plain write: this context is not published yet
-      if (e != null) {
-        cancel(e, false);
+      if (p.link instanceof CancelCtx) {
+        p.boundPollChain();
       }
+      LINK.set(this, p); // plain write: this context is not published yet. If p is done, this
+                         // context is done from now on: its first read of its state says so.
     } else if (!(source instanceof NeverDoneCtx)) {
       joinForeign(source);
     }
   }
 
   /**
-   * Returns the err of the nearest done context from {@code p} up, for a new child of {@code p}.
-   * If {@code p} is the end of a chain of more than {@link #MAX_POLL_HOPS} detached contexts, it
-   * attaches {@code p} first, so that no context ever polls further than that: isDone() and
-   * deriving stay O(1) however deep the tree, and the cost of attaching is spread over the
-   * derivations that made the chain.
+   * Called on a detached context that is getting a child: if it ends a chain of more than
+   * {@link #MAX_POLL_HOPS} detached contexts, attaches it, so that no context ever polls further
+   * than that: isDone() and deriving stay O(1) however deep the tree, and the cost of attaching
+   * is spread over the derivations that made the chain.
    */
-  private static Cancellation polledForChild(CancelCtx p) {
-    CancelCtx x = p;
-    for (int hops = 0; ; hops++) {
-      Object next = x.link;
-      Cancellation e = x.err;
-      if (e != null) {
-        x.awaitClosed();
-        return e;
+  private void boundPollChain() {
+    Object x = link;
+    for (int hops = 1; x instanceof CancelCtx; hops++) {
+      if (hops > MAX_POLL_HOPS) {
+        attach();
+        return;
       }
-      if (!(next instanceof CancelCtx)) {
-        return null;
-      }
-      if (hops == MAX_POLL_HOPS) {
-        p.attach();
-        return p.err; // set if the attach found an ancestor done
-      }
-      x = (CancelCtx) next;
+      x = ((CancelCtx) x).link;
     }
   }
 
@@ -352,12 +354,19 @@ class CancelCtx extends Node implements CancellableContext {
    * when it returns every descendant is done.
    */
   final boolean cancel(Cancellation e, boolean removeFromParent) {
-    Node list = close(e);
-    if (list == CLOSING || list == CLOSED) {
+    Node list = close(e, true);
+    if (list == LOST) {
       awaitClosed();
       return false; // already cancelled
     }
     Cancellation won = err;
+    if (list == null) { // nothing was registered, and nothing can be now
+      if (removeFromParent) {
+        unlinkFromParent();
+      }
+      closed();
+      return won == e;
+    }
     Node deferred = walk(list, won);
     if (removeFromParent) {
       unlinkFromParent();
@@ -369,23 +378,31 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /**
-   * Marks this context done and detaches its list. The err is {@code e}, or, for a detached
-   * context, the err of an ancestor that is already done. Returns the list (null if empty, and
-   * then this context is already CLOSED), or CLOSING/CLOSED if it was already done.
+   * Marks this context done and detaches its list. The err is {@code e}, or, if {@code poll} and
+   * this context is detached, the err of an ancestor that is already done. Returns the list (null
+   * if empty), or LOST if this context was already done. A walk closes with {@code poll} false:
+   * the contexts in a list are attached (or their attacher is about to clear the link), and the
+   * ancestor a poll would wait for may be the one this very walk is closing.
+   *
+   * <p>One CAS on err decides, and an empty list costs nothing more: a thread that locks the list
+   * checks err after its lock CAS (see lock()), and this thread reads head after its err CAS, so
+   * either it sees the list (and takes it) or the other thread sees err (and adds nothing).
    */
-  private Node close(Cancellation e) {
-    Node h = lock();
-    if (h == CLOSING || h == CLOSED) {
-      return h;
-    }
+  private Node close(Cancellation e, boolean poll) {
     Object l = link;
-    if (l instanceof CancelCtx) {
+    if (poll && l instanceof CancelCtx) {
       Cancellation inherited = polled((CancelCtx) l);
       if (inherited != null) {
         e = inherited;
       }
     }
-    err = e;
+    if (!ERR.compareAndSet(this, null, e)) {
+      return LOST;
+    }
+    if (head == null) {
+      return null; // stays null: a done context with nothing registered is closed
+    }
+    Node h = lockToClose();
     HEAD.setRelease(this, h != null && hasChildContexts ? CLOSING : CLOSED);
     return h;
   }
@@ -397,7 +414,11 @@ class CancelCtx extends Node implements CancellableContext {
    * cancelling goroutine holds while it cancels the children). One read of head when CLOSED.
    */
   private void awaitClosed() {
-    for (int spins = 0; head != CLOSED; spins++) {
+    for (int spins = 0; ; spins++) {
+      Node h = head; // once err is set: null or CLOSED when closed; a list, LOCKED or CLOSING while being closed
+      if (h == null || h == CLOSED) {
+        return;
+      }
       spin(spins);
     }
   }
@@ -431,8 +452,8 @@ class CancelCtx extends Node implements CancellableContext {
       }
       if (n instanceof CancelCtx) {
         CancelCtx c = (CancelCtx) n;
-        Node sub = c.close(e);
-        if (sub == CLOSING || sub == CLOSED) {
+        Node sub = c.close(e, false);
+        if (sub == LOST) {
           c.awaitClosed(); // another thread cancelled it; its effects are that thread's
           continue;
         }
@@ -501,6 +522,9 @@ class CancelCtx extends Node implements CancellableContext {
   /** Leaves the parent once this context is done: only an attached child is in a list. */
   private void unlinkFromParent() {
     Object l = link; // stable now that this context is done
+    if (l instanceof CancelCtx) {
+      return; // detached: tested first, as a class test (a missed interface test scans a list)
+    }
     if (l == null) {
       Context source = Tree.source(parent); // O(1): value contexts cache theirs
       if (source instanceof CancelCtx) {
@@ -550,7 +574,7 @@ class CancelCtx extends Node implements CancellableContext {
    */
   private void attachToParent() {
     Node h = lock();
-    if (h == CLOSING || h == CLOSED) {
+    if (h == CLOSED) {
       return;
     }
     Object l = link;
@@ -564,12 +588,14 @@ class CancelCtx extends Node implements CancellableContext {
       HEAD.setRelease(this, h);
       return;
     }
-    // The parent is done, so its err is set (add() fails only on CLOSING/CLOSED). A detached
-    // context has an empty list: nothing to walk, nothing to remove from the parent.
+    // The parent is done, so its err is set (add() fails only then). A detached context has an
+    // empty list (h == null): nothing to walk, nothing to remove from the parent.
     p.awaitClosed(); // its walk never reaches this context, which is in no list
-    err = p.err;
-    HEAD.setRelease(this, CLOSED);
-    closed();
+    boolean won = ERR.compareAndSet(this, null, p.err); // a cancel() may have won meanwhile
+    HEAD.setRelease(this, h);
+    if (won) {
+      closed();
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -577,15 +603,31 @@ class CancelCtx extends Node implements CancellableContext {
   // ---------------------------------------------------------------------------------------
 
   /**
-   * Spins until it holds the list lock and returns the head it replaced, or returns CLOSING or
-   * CLOSED (without locking) if this context is done.
+   * Spins until it holds the list lock and returns the head it replaced, or returns CLOSED
+   * (without the lock) if this context is done: the thread that made it done owns the list.
+   * The check of err comes after the lock CAS, which pairs with close() (err CAS, then head read).
    */
   private Node lock() {
     for (int spins = 0; ; spins++) {
       Node h = head;
       if (h == CLOSED || h == CLOSING) {
+        return CLOSED;
+      }
+      if (h != LOCKED && HEAD.compareAndSet(this, h, LOCKED)) {
+        if (err != null) {
+          HEAD.setRelease(this, h); // leave the list to the closer
+          return CLOSED;
+        }
         return h;
       }
+      spin(spins);
+    }
+  }
+
+  /** Takes the list lock for the thread that won the err CAS; returns the list. */
+  private Node lockToClose() {
+    for (int spins = 0; ; spins++) {
+      Node h = head;
       if (h != LOCKED && HEAD.compareAndSet(this, h, LOCKED)) {
         return h;
       }
@@ -608,7 +650,7 @@ class CancelCtx extends Node implements CancellableContext {
   final boolean add(Node n) {
     attach();
     Node h = lock();
-    if (h == CLOSED || h == CLOSING) {
+    if (h == CLOSED) {
       return false;
     }
     if (n instanceof CancelCtx) {
@@ -633,7 +675,7 @@ class CancelCtx extends Node implements CancellableContext {
    */
   final boolean remove(Node n) {
     Node h = lock();
-    if (h == CLOSED || h == CLOSING) {
+    if (h == CLOSED) {
       return false;
     }
     if (n.prev == null) {
@@ -664,7 +706,7 @@ class CancelCtx extends Node implements CancellableContext {
   /** Returns the number of registrations (children, callbacks, actions); for tests. O(n). */
   final int registrations() {
     Node h = lock();
-    if (h == CLOSED || h == CLOSING) {
+    if (h == CLOSED) {
       return 0;
     }
     int count = 0;

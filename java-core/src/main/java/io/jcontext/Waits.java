@@ -153,7 +153,7 @@ final class Waits {
     }
     Waiter w = new Waiter();
     Stop reg = ctx.onDone(w);
-    Stop otherReg = other.owner().onDone((Wakeup) () -> w.wake(Waiter.STAGE));
+    Stop otherReg = other.owner().onDone(w.on(Waiter.STAGE));
     try {
       if (w.await() != Waiter.STAGE && !other.isDone()) {
         throw ctx.err();
@@ -192,7 +192,7 @@ final class Waits {
   }
 
   /** A parked thread and the first event that woke it. */
-  static final class Waiter implements Wakeup {
+  static final class Waiter extends Wakeup {
     static final int WAITING = 0;
     static final int DONE = 1;
     static final int TIMEOUT = 2;
@@ -216,6 +216,16 @@ final class Waits {
     @Override
     public void run() {
       wake(DONE);
+    }
+
+    /** Returns a callback that wakes this waiter with {@code event}. */
+    Wakeup on(int event) {
+      return new Wakeup() {
+        @Override
+        public void run() {
+          wake(event);
+        }
+      };
     }
 
     void wake(int event) {
