@@ -176,8 +176,9 @@ class CancelCtx extends Node implements CancellableContext {
 
   /**
    * Makes this context follow its parent (Go's propagateCancel): detached under a cancellable
-   * parent (it polls), through a foreign parent's onDone, or not at all if the parent can never be
-   * done. If the parent is already done, this context is cancelled with its err.
+   * parent (it polls, so under a parent that is already done it is done from the start, with the
+   * parent's err), through a foreign parent's onDone, or not at all if the parent can never be
+   * done.
    */
   final void propagate() {
     Context source = Tree.source(parent);
