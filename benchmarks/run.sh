@@ -7,8 +7,9 @@
 #   benchmarks/run.sh jmh ARGS...  the jar with your own JMH arguments (e.g. 'Poll' -f 1 -wi 3 -i 5)
 #   benchmarks/run.sh scale ARGS...  io.jcontext.bench.scale.ScaleMain memory|churn|wake|all [n]
 #   benchmarks/run.sh cpu [FILTER]   io.jcontext.bench.scale.CpuTimeMain: key shapes in thread CPU time
-#   benchmarks/run.sh soak [SECONDS] [jcontext|grpc|both]  io.jcontext.bench.scale.DeadlineSoakMain: deadline
-#                                  lateness at 0.4/1/2 M/s and unthrottled (default 20 s per rate, ~3 min)
+#   benchmarks/run.sh soak [SECONDS] [jcontext|grpc|both] [RATES]  io.jcontext.bench.scale.DeadlineSoakMain:
+#                                  deadline lateness, 4 creators, at RATES M/s (default 0.4,1,2,0; 0 = unthrottled),
+#                                  beside grpc; default 20 s per rate (~4 min), e.g. 'soak 3' for a smoke run
 #
 # Environment:
 #   JC_BUILD_DIR   Maven build folder of the module (default: target), passed as -Djc.build.dir
@@ -33,7 +34,7 @@ fi
 
 profile="${1:-}"
 if [[ -z "$profile" ]]; then
-  sed -n '2,18p' "$0"
+  sed -n '2,19p' "$0"
   exit 2
 fi
 shift
@@ -81,7 +82,7 @@ case "$profile" in
       'DeriveBenchmark\.childOfLive_(jcontext|grpc)$|MutexBenchmark\.uncontended_kotlinxMutex_suspend$|BridgeBenchmark\.launchUndispatched_jcontextBound$'
     "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain memory 10000
     "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain wake 1000
-    "$java" -cp "$jar" io.jcontext.bench.scale.DeadlineSoakMain 1 jcontext
+    "$java" -cp "$jar" io.jcontext.bench.scale.DeadlineSoakMain 1 jcontext 0.4,0
     ;;
   quick)
     run_jmh quick -f 1 -wi 2 -w 500ms -i 3 -r 500ms -prof gc "$@"

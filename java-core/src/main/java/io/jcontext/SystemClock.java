@@ -30,12 +30,14 @@ import java.util.concurrent.locks.LockSupport;
  * order, run), but it is one thread among the callers' threads: when callers create timers
  * faster than its share of the CPUs can take them, it falls behind without bound (measured:
  * 4 creators on 2 cores at 3.5 M timers/s fired 10 ms deadlines 9 s late and queued 840 MiB).
- * So the callers are paced by the one thing that matters, the age of the thread's current
- * pass: a pass takes everything pushed before it and runs everything due when it starts, so a
- * timer is late by at most about two passes. Every PACE_EVERY-th push (its depth on the stack
- * tells which; no counter is shared) reads {@code busySince}; if the thread has been in one pass
- * for more than {@code behindNanos}, the caller parks until that pass ends, for at most
- * {@code maxPauseNanos}. Parked callers hand their CPU to the timer thread, which catches up;
+ * So the callers are paced by the one thing that matters, how long the thread has owed work
+ * ({@code busySince}): since the start of its current pass, or, while it parks, since the time
+ * it should have woken (its planned wake-up, or earlier when a caller wakes it for an earlier
+ * deadline or a full stack). A pass takes everything pushed before it and runs everything due
+ * when it starts, so a timer is late by at most about two passes plus the time the thread waits
+ * for a CPU after a wake-up. Every PACE_EVERY-th push (its depth on the stack tells which; no
+ * counter is shared) reads {@code busySince}; if the thread has owed work for more than
+ * {@code behindNanos}, the caller parks until that changes, for at most {@code maxPauseNanos}. Parked callers hand their CPU to the timer thread, which catches up;
  * at most PACE_EVERY more timers are added after the first caller sees the lag. The pause is
  * bounded, so a task that blocks the timer thread (a contract violation) slows callers down
  * but never stops them, and the timer thread never paces itself (a task may schedule timers).
@@ -49,8 +51,9 @@ import java.util.concurrent.locks.LockSupport;
  * callers outrun it.
  *
  * Invariants:
- *   - {@code busySince} is IDLE exactly while the thread is between passes (about to park or
- *     parked); otherwise it is the clock time at which the current pass began.
+ *   - {@code busySince} is the start of the current pass while the thread works; while it parks,
+ *     its planned wake-up (IDLE = Long.MAX_VALUE if none) or an earlier time a waking caller set.
+ *     Only the thread raises it; callers only lower it (CAS).
  *   - {@code wakeAt} is Long.MIN_VALUE while the thread works (no caller needs to wake it).
  *   - {@code thread} is set once, by the first schedule(); the thread never exits.
  * </pre>
@@ -63,16 +66,19 @@ final class SystemClock implements Clock {
   private static final int WAKE_EVERY = 1024;
   /** Every this many pushes without a drain, the pushing caller checks whether the thread is behind. */
   static final int PACE_EVERY = 256;
-  /** {@code busySince} while the timer thread is between passes. */
+  /** {@code busySince} while the timer thread owes no work (nothing pending). */
   private static final long IDLE = Long.MAX_VALUE;
   /** How long a pacing caller parks before it re-checks the timer thread. */
   private static final long PACE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
   private static final VarHandle THREAD;
+  private static final VarHandle BUSY_SINCE;
 
   static {
     try {
-      THREAD = MethodHandles.lookup().findVarHandle(SystemClock.class, "thread", Thread.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      THREAD = l.findVarHandle(SystemClock.class, "thread", Thread.class);
+      BUSY_SINCE = l.findVarHandle(SystemClock.class, "busySince", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -88,7 +94,10 @@ final class SystemClock implements Clock {
   private final TimerQueue queue = new TimerQueue();
   /** When the timer thread plans to wake up (clock nanos); Long.MIN_VALUE while it is busy. */
   private volatile long wakeAt = Long.MIN_VALUE;
-  /** Clock time at which the thread's current pass began; IDLE between passes. */
+  /**
+   * Since when the timer thread owes work: the start of its current pass, or while it parks the
+   * time it must wake up (lowered by callers that wake it earlier); IDLE if it owes none.
+   */
   private volatile long busySince = IDLE;
   /** The timer thread; started by the first schedule(). */
   private volatile Thread thread;
@@ -117,7 +126,11 @@ final class SystemClock implements Clock {
       t = start();
     }
     int depth = e.depth;
-    if (deadline < wakeAt || depth % WAKE_EVERY == 0) {
+    if (deadline < wakeAt) {
+      owedFrom(deadline); // it must wake by then
+      LockSupport.unpark(t);
+    } else if (depth % WAKE_EVERY == 0) {
+      owedFrom(nanoTime()); // it should take the stack now
       LockSupport.unpark(t);
     }
     if (depth % PACE_EVERY == 0 && busySince != IDLE) {
@@ -126,17 +139,23 @@ final class SystemClock implements Clock {
     return e;
   }
 
+  /** Lowers {@code busySince} to {@code time}: the timer thread owes work from then on. */
+  private void owedFrom(long time) {
+    long b;
+    do {
+      b = busySince;
+    } while (time < b && !BUSY_SINCE.weakCompareAndSet(this, b, time));
+  }
+
   /**
-   * Parks the caller while the timer thread is more than behindNanos into one pass, for at most
+   * Parks the caller while the timer thread has owed work for more than behindNanos (one pass
+   * too long, or a wake-up it has not got to yet), until that changes or for at most
    * maxPauseNanos; never on the timer thread itself, never when interrupted (the interrupt stays set).
    */
   private void pace(Thread timer) {
     long since = busySince;
-    if (since == IDLE) {
-      return;
-    }
     long now = nanoTime();
-    if (now - since <= behindNanos) {
+    if (since == IDLE || Nanos.saturatedSubtract(now, since) <= behindNanos) { // a wake-up ahead: negative
       return;
     }
     Thread me = Thread.currentThread();
@@ -187,7 +206,7 @@ final class SystemClock implements Clock {
         next = queue.runDue(now);
         now = nanoTime();
       } while (next <= now || queue.hasIncoming());
-      busySince = IDLE;
+      busySince = next; // IDLE if nothing is pending
       wakeAt = next;
       if (queue.hasIncoming()) {
         continue;
