@@ -37,11 +37,13 @@ import java.util.concurrent.locks.LockSupport;
  * when it starts, so a timer is late by at most about two passes plus the time the thread waits
  * for a CPU after a wake-up. Every PACE_EVERY-th push (its depth on the stack tells which; no
  * counter is shared) reads {@code busySince}; if the thread has owed work for more than
- * {@code behindNanos}, the caller parks until that changes, for at most {@code maxPauseNanos}. Parked callers hand their CPU to the timer thread, which catches up;
- * at most PACE_EVERY more timers are added after the first caller sees the lag. The pause is
- * bounded, so a task that blocks the timer thread (a contract violation) slows callers down
- * but never stops them, and the timer thread never paces itself (a task may schedule timers).
- * Below the limit the only cost is one volatile read every PACE_EVERY schedules.
+ * {@code behindNanos}, the caller parks until that changes, for at most {@code maxPauseNanos}.
+ * Parked callers hand their CPU to the timer thread, which catches up; at most about
+ * PACE_EVERY more timers are added after the first caller sees the lag. The pause is bounded,
+ * so a task that blocks the timer thread (a contract violation) slows callers down but never
+ * stops them, and the timer thread never paces itself (a task may schedule timers). Below the
+ * limit the cost is one volatile read and one clock read every PACE_EVERY schedules, and a CAS
+ * on the rare schedule that wakes the thread.
  *
  * Why not let callers fire due timers ("helping")? The tasks are context cancellations, which
  * run user onDone callbacks on the cancelling thread: helping would run them on whatever thread
