@@ -24,7 +24,8 @@ public interface Clock {
    * than that thread can take them, {@code schedule} paces them: while the thread has been busy
    * for more than a few milliseconds without catching up, an occasional {@code schedule} call
    * parks its caller until it has (for at most 50 ms; never the timer thread itself, never an
-   * interrupted thread), so deadlines stay on time and the queue stays bounded.
+   * interrupted thread, not while a task blocks the timer thread), so deadlines stay on time and
+   * the queue stays bounded.
    */
   static Clock system() {
     return SystemClock.INSTANCE;

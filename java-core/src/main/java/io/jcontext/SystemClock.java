@@ -39,9 +39,11 @@ import java.util.concurrent.locks.LockSupport;
  * counter is shared) reads {@code busySince}; if the thread has owed work for more than
  * {@code behindNanos}, the caller parks until that changes, for at most {@code maxPauseNanos}.
  * Parked callers hand their CPU to the timer thread, which catches up; at most about
- * PACE_EVERY more timers are added after the first caller sees the lag. The pause is bounded,
- * so a task that blocks the timer thread (a contract violation) slows callers down but never
- * stops them, and the timer thread never paces itself (a task may schedule timers). Below the
+ * PACE_EVERY more timers are added after the first caller sees the lag. Pacing only helps a
+ * thread that wants a CPU: while a task blocks the timer thread inside a pass (a contract
+ * violation; its state is not RUNNABLE) callers are not paced, and every pause is bounded, so a
+ * task that keeps the thread busy slows callers down but never stops them. The timer thread
+ * never paces itself (a task may schedule timers). Below the
  * limit the cost is one volatile read and one clock read every PACE_EVERY schedules, and a CAS
  * on the rare schedule that wakes the thread.
  *
@@ -152,7 +154,8 @@ final class SystemClock implements Clock {
   /**
    * Parks the caller while the timer thread has owed work for more than behindNanos (one pass
    * too long, or a wake-up it has not got to yet), until that changes or for at most
-   * maxPauseNanos; never on the timer thread itself, never when interrupted (the interrupt stays set).
+   * maxPauseNanos; never on the timer thread itself, never when interrupted (the interrupt stays
+   * set), never while a task blocks the timer thread (it needs no CPU then).
    */
   private void pace(Thread timer) {
     long since = busySince;
@@ -164,12 +167,20 @@ final class SystemClock implements Clock {
     if (me == timer || me.isInterrupted()) {
       return;
     }
+    if (blockedInTask(timer)) {
+      return;
+    }
     pauses++;
     long end = now + maxPauseNanos;
     do {
       LockSupport.parkNanos(this, Math.min(PACE_POLL_NANOS, end - now));
       now = nanoTime();
-    } while (busySince == since && now - end < 0 && !me.isInterrupted());
+    } while (busySince == since && now - end < 0 && !me.isInterrupted() && !blockedInTask(timer));
+  }
+
+  /** Whether the timer thread is in a pass but not RUNNABLE, i.e. a task blocks it: waiting gives it nothing. */
+  private boolean blockedInTask(Thread timer) {
+    return wakeAt == Long.MIN_VALUE && timer.getState() != Thread.State.RUNNABLE;
   }
 
   private Thread start() {

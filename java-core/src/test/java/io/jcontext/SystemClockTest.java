@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * parked timer thread, a throwing task, and pacing of callers while the timer thread is behind.
  * Each test makes its own clock (own timer thread) unless it is about {@link Clock#system()}.
  * No test sleeps: real time appears only as {@link TestSupport#LIVENESS} bounds, and "behind" is
- * made deterministic with a lag limit of 0 while a task holds the timer thread.
+ * made deterministic with a lag limit of 0 while a task keeps the timer thread busy (spinning)
+ * or blocked (waiting on a latch).
  */
 class SystemClockTest {
   private static final long HOUR = TimeUnit.HOURS.toNanos(1);
@@ -138,8 +140,23 @@ class SystemClockTest {
     }
   }
 
-  /** Holds the timer thread of {@code c} in a task until {@code release} opens; returns when it is held. */
-  private static void holdTimerThread(SystemClock c, CountDownLatch release) throws InterruptedException {
+  /**
+   * Keeps the timer thread of {@code c} busy (RUNNABLE, spinning) in a task until {@code release}
+   * is set; returns when it is busy.
+   */
+  private static void busyTimerThread(SystemClock c, AtomicBoolean release) throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    c.schedule(c.nanoTime(), () -> {
+      held.countDown();
+      while (!release.get()) {
+        Thread.onSpinWait();
+      }
+    });
+    assertTrue(held.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** Blocks the timer thread of {@code c} (WAITING) in a task until {@code release} opens; returns when it waits. */
+  private static void blockTimerThread(SystemClock c, CountDownLatch release) throws InterruptedException {
     CountDownLatch held = new CountDownLatch(1);
     c.schedule(c.nanoTime(), () -> {
       held.countDown();
@@ -150,6 +167,7 @@ class SystemClockTest {
       }
     });
     assertTrue(held.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS));
+    eventually("the timer thread waits in the task", () -> c.timerThread().getState() == Thread.State.WAITING);
   }
 
   private static void scheduleFar(SystemClock c, int n) {
@@ -161,8 +179,8 @@ class SystemClockTest {
   @Test
   void callerWaitsWhileTheTimerThreadIsBehindAndGoesOnWhenItCatchesUp() throws Exception {
     SystemClock c = clock("test-timer-pace", 0, LIVENESS.toNanos() * 2);
-    CountDownLatch release = new CountDownLatch(1);
-    holdTimerThread(c, release);
+    AtomicBoolean release = new AtomicBoolean();
+    busyTimerThread(c, release);
     AtomicReference<Thread> creatorThread = new AtomicReference<>();
     AtomicInteger created = new AtomicInteger();
     CompletableFuture<Void> creator = async("creator", () -> {
@@ -177,16 +195,16 @@ class SystemClockTest {
         && creatorThread.get() != null && creatorThread.get().getState() == Thread.State.TIMED_WAITING);
     assertFalse(creator.isDone());
     assertTrue(created.get() < 4 * SystemClock.PACE_EVERY);
-    release.countDown();
+    release.set(true);
     join(creator);
     assertEquals(4 * SystemClock.PACE_EVERY, created.get());
   }
 
   @Test
-  void pauseIsBoundedWhenATaskHoldsTheTimerThread() throws Exception {
+  void pauseIsBoundedWhenATaskKeepsTheTimerThreadBusy() throws Exception {
     SystemClock c = clock("test-timer-bounded", 0, TimeUnit.MILLISECONDS.toNanos(1));
-    CountDownLatch release = new CountDownLatch(1);
-    holdTimerThread(c, release);
+    AtomicBoolean release = new AtomicBoolean();
+    busyTimerThread(c, release);
     try {
       join(async("creator", () -> {
         scheduleFar(c, 8 * SystemClock.PACE_EVERY);
@@ -194,6 +212,59 @@ class SystemClockTest {
       }));
       assertTrue(c.pauses() > 0, "paced at least once");
     } finally {
+      release.set(true);
+    }
+  }
+
+  /** A task blocked (not RUNNABLE) on the timer thread needs no CPU: callers are not paced for it. */
+  @Test
+  void callerIsNotPacedWhileATaskBlocksTheTimerThread() throws Exception {
+    SystemClock c = clock("test-timer-blocked", 0, LIVENESS.toNanos() * 2);
+    CountDownLatch release = new CountDownLatch(1);
+    blockTimerThread(c, release);
+    try {
+      join(async("creator", () -> {
+        scheduleFar(c, 8 * SystemClock.PACE_EVERY);
+        return null;
+      }));
+      assertEquals(0, c.pauses());
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /**
+   * A caller pacing while the task keeps the timer thread busy stops waiting as soon as the task
+   * blocks instead (the pause limit here is far beyond the liveness bound).
+   */
+  @Test
+  void pacedCallerGoesOnWhenTheTaskStartsToBlock() throws Exception {
+    SystemClock c = clock("test-timer-busy-then-blocked", 0, LIVENESS.toNanos() * 2);
+    AtomicBoolean spin = new AtomicBoolean(true);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    c.schedule(c.nanoTime(), () -> {
+      held.countDown();
+      while (spin.get()) {
+        Thread.onSpinWait();
+      }
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(held.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS));
+    try {
+      CompletableFuture<Void> creator = async("creator", () -> {
+        scheduleFar(c, 8 * SystemClock.PACE_EVERY);
+        return null;
+      });
+      eventually("the creator is paced", () -> c.pauses() > 0);
+      spin.set(false); // the task now blocks on the latch
+      join(creator);
+    } finally {
+      spin.set(false);
       release.countDown();
     }
   }
@@ -213,8 +284,8 @@ class SystemClockTest {
   @Test
   void interruptedCallerIsNotPacedAndKeepsItsInterrupt() throws Exception {
     SystemClock c = clock("test-timer-interrupt", 0, LIVENESS.toNanos() * 2);
-    CountDownLatch release = new CountDownLatch(1);
-    holdTimerThread(c, release);
+    AtomicBoolean release = new AtomicBoolean();
+    busyTimerThread(c, release);
     try {
       boolean stillInterrupted = join(async("creator", () -> {
         Thread.currentThread().interrupt();
@@ -224,7 +295,7 @@ class SystemClockTest {
       assertTrue(stillInterrupted);
       assertEquals(0, c.pauses());
     } finally {
-      release.countDown();
+      release.set(true);
     }
   }
 }
