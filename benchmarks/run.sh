@@ -9,6 +9,9 @@
 #   benchmarks/run.sh jmh ARGS...  the jar with your own JMH arguments (e.g. 'Poll' -f 1 -wi 3 -i 5)
 #   benchmarks/run.sh scale ARGS...  io.jcontext.bench.scale.ScaleMain memory|churn|wake|all [n]
 #   benchmarks/run.sh cpu [FILTER]   io.jcontext.bench.scale.CpuTimeMain: key shapes in thread CPU time
+#   benchmarks/run.sh soak [SECONDS] [jcontext|grpc|both] [RATES]  io.jcontext.bench.scale.DeadlineSoakMain:
+#                                  deadline lateness, 4 creators, at RATES M/s (default 0.4,1,2,0; 0 = unthrottled),
+#                                  beside grpc; default 20 s per rate (~4 min), e.g. 'soak 3' for a smoke run
 #
 # Environment:
 #   JC_BUILD_DIR   Maven build folder of the module (default: target), passed as -Djc.build.dir
@@ -33,7 +36,7 @@ fi
 
 profile="${1:-}"
 if [[ -z "$profile" ]]; then
-  sed -n '2,16p' "$0"
+  sed -n '2,19p' "$0"
   exit 2
 fi
 shift
@@ -62,6 +65,11 @@ run_cpu() { # CpuTimeMain: the key shapes in thread CPU time (a noise-immune cro
   "$java" -cp "$jar" io.jcontext.bench.scale.CpuTimeMain "$@" 2>&1 | tee "$results/cputime-jdk$jdk-$stamp.md"
 }
 
+run_soak() { # DeadlineSoakMain args...
+  "$java" "${scale_jvm[@]}" -cp "$jar" io.jcontext.bench.scale.DeadlineSoakMain "$@" 2>&1 \
+    | tee "$results/soak-jdk$jdk-$stamp.md"
+}
+
 run_scale() { # ScaleMain args...
   "$java" "${scale_jvm[@]}" -cp "$jar" io.jcontext.bench.scale.ScaleMain "$@" 2>&1 \
     | tee "$results/scale-$1-jdk$jdk-$stamp.md"
@@ -76,6 +84,7 @@ case "$profile" in
       'DeriveBenchmark\.childOfLive_(jcontext|grpc)$|MutexBenchmark\.uncontended_kotlinxMutex_suspend$|BridgeBenchmark\.launchUndispatched_jcontextBound$'
     "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain memory 10000
     "$java" -cp "$jar" io.jcontext.bench.scale.ScaleMain wake 1000
+    "$java" -cp "$jar" io.jcontext.bench.scale.DeadlineSoakMain 1 jcontext 0.4,0
     ;;
   quick)
     run_jmh quick -f 1 -wi 2 -w 500ms -i 3 -r 500ms -prof gc "$@"
@@ -111,8 +120,11 @@ case "$profile" in
   cpu)
     run_cpu "$@"
     ;;
+  soak)
+    run_soak "$@"
+    ;;
   *)
-    echo "unknown profile '$profile': smoke, quick, full, jmh, scale or cpu" >&2
+    echo "unknown profile '$profile': smoke, quick, full, jmh, scale, cpu or soak" >&2
     exit 2
     ;;
 esac

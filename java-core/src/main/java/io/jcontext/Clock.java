@@ -18,8 +18,14 @@ public interface Clock {
   /**
    * Returns the clock of {@link Context#background()}: wall-clock time read once at start-up and
    * advanced by {@link System#nanoTime()}, so it never jumps when the wall clock is adjusted (as
-   * Go's monotonic clock readings). Its timers run on one shared daemon thread; creating and
-   * stopping a timer is a few atomic operations and never scans a queue.
+   * Go's monotonic clock readings). Its timers run on one shared daemon thread (every task runs
+   * there, never on the thread that calls {@code schedule} or {@code stop}); creating and stopping
+   * a timer is a few atomic operations and never scans a queue. When callers create timers faster
+   * than that thread can take them, {@code schedule} paces them: while the thread has been busy
+   * for more than a few milliseconds without catching up, an occasional {@code schedule} call
+   * parks its caller until it has (for at most 50 ms; never the timer thread itself, never an
+   * interrupted thread, not while a task blocks the timer thread), so deadlines stay on time and
+   * the queue stays bounded.
    */
   static Clock system() {
     return SystemClock.INSTANCE;
@@ -32,6 +38,8 @@ public interface Clock {
    * Arranges for {@code task} to run once, at or soon after the time {@code deadline} (in
    * {@link #nanoTime()} units); a deadline that has passed runs the task as soon as possible,
    * but not on the calling thread. Tasks are short (they cancel a context) and must not block.
+   * An implementation may delay the caller briefly to keep up (see {@link #system()}), but
+   * never runs {@code task} inside this call.
    *
    * @return a {@link Stop} whose {@code stop()} returns true if it prevented the task from running
    */

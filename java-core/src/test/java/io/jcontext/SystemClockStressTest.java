@@ -16,15 +16,27 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many threads scheduling and stopping timers on {@link Clock#system()} at once: every timer not
- * stopped with {@code true} fires exactly once, and every timer stopped with {@code true} never
- * fires. Deadlines are within a few milliseconds, so the test waits for them (bounded).
+ * Many threads scheduling and stopping timers on {@link Clock#system()} (and on a clock that
+ * paces its callers all the time) at once: every timer not stopped with {@code true} fires
+ * exactly once, and every timer stopped with {@code true} never fires. Deadlines are within a
+ * few milliseconds, so the test waits for them (bounded).
  */
 class SystemClockStressTest {
 
   @Test
   void everyTimerFiresOnceOrNever() throws Exception {
-    Clock clock = Clock.system();
+    everyTimerFiresOnceOrNever(Clock.system());
+  }
+
+  /** The same with pacing at every check while the timer thread works (lag limit 0, pauses of 1 ms at most). */
+  @Test
+  void everyTimerFiresOnceOrNeverWhilePaced() throws Exception {
+    SystemClock clock = new SystemClock("stress-timer-paced", 0, TimeUnit.MILLISECONDS.toNanos(1));
+    everyTimerFiresOnceOrNever(clock);
+    assertTrue(clock.pauses() > 0, "callers were paced");
+  }
+
+  private static void everyTimerFiresOnceOrNever(Clock clock) throws Exception {
     int threads = 4;
     int perThread = 20_000;
     int total = threads * perThread;
