@@ -72,6 +72,9 @@ private class Stop : CancellationException("stop"), CopyableThrowable<Stop> {
   override fun createCopy(): Stop? = null
 }
 
+/** How often the real-thread tests run (`-Djc.repeat=50` for the loaded runs). */
+private val REPEAT: Int = System.getProperty("jc.repeat")?.toInt() ?: 1
+
 /** Waits (liveness bound 10 s) until the per-Job entries are back to [baseline]; they are removed just after a Job completes. */
 private fun awaitEntries(baseline: Int) {
   val until = System.nanoTime() + 10_000_000_000L
@@ -158,7 +161,7 @@ class JobContextSpec : FunSpec({
     }
   }
 
-  test("runBlocking: its own context is cancelled when the block fails, while a child still runs") {
+  test("runBlocking: its own context is cancelled when the block fails, while a child still runs").config(invocations = REPEAT) {
     val boom = IOException("boom")
     var own: Context? = null
     var sawDoneInChild: Boolean? = null
@@ -291,7 +294,7 @@ class JobContextSpec : FunSpec({
 
   // ---- failing siblings, on real threads ---------------------------------------------------
 
-  test("a failing sibling wakes a blocking Java call on a plain child's context at once (inside withContext(ctx))") {
+  test("a failing sibling wakes a blocking Java call on a plain child's context at once (inside withContext(ctx))").config(invocations = REPEAT) {
     repeat(3) { round ->
       for (bound in listOf(true, false)) {
         val boom = IOException("boom $round")
@@ -328,7 +331,7 @@ class JobContextSpec : FunSpec({
     }
   }
 
-  test("the Java call blocks the coroutine's own thread: Job cancel from another thread wakes it") {
+  test("the Java call blocks the coroutine's own thread: Job cancel from another thread wakes it").config(invocations = REPEAT) {
     val entered = CountDownLatch(1)
     var woke: Boolean? = null
     val job = GlobalScope.kxLaunch(Dispatchers.IO) {
@@ -414,7 +417,7 @@ class JobContextSpec : FunSpec({
     sample.count { it.get() != null } shouldBe 0
   }
 
-  test("race on real threads: Job cancel vs the first currentContext(), either order ends cancelled, nothing retained") {
+  test("race on real threads: Job cancel vs the first currentContext(), either order ends cancelled, nothing retained").config(invocations = REPEAT) {
     val baseline = JobContexts.size
     val carried = CountingContext()
     repeat(3_000) { i ->
