@@ -3,7 +3,6 @@ package io.jcontext.kotlin
 import io.jcontext.CancellableContext
 import io.jcontext.Context
 import java.util.concurrent.CancellationException
-import java.util.concurrent.ConcurrentHashMap
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
@@ -16,7 +15,15 @@ import kotlinx.coroutines.NonCancellable
  *
  * One JobContext per Job, made by the first currentContext() call in that coroutine: a child of
  * the inherited element's context (or of the default root) plus the Job handler that follows the
- * Job. Later calls find it in `byJob`, so one coroutine always sees one instance.
+ * Job, which is also its own entry in `byJob` (a JobTable: entries chained through the
+ * JobContexts, no allocation per entry). Later calls find it there, so one coroutine always sees
+ * one instance. The first call costs the context, the JobContext and kotlinx's handler node.
+ *
+ * Where else the per-Job context could live, and why not: a Job of ours (only the bound builders
+ * make those, and they need no lookup); the coroutine context (immutable, and a plain launch's
+ * holds only the inherited element); the handler node kotlinx keeps on the Job (reachable only
+ * through JobSupport's internal state); a ConcurrentHashMap (one more object per entry and a
+ * shared size counter: BENCHMARKS.md, "first currentContext()").
  *
  * Job -> Context: the JobContext is registered with `invokeOnCompletion(onCancelling = true,
  * invokeImmediately = true)`, the same kotlinx hook as the bound withContext/async (see the
@@ -40,7 +47,7 @@ import kotlinx.coroutines.NonCancellable
  */
 internal object JobContexts {
   /** Live per-Job contexts; an entry is removed by its JobContext when the Job completes. */
-  private val byJob = ConcurrentHashMap<Job, JobContext>()
+  private val byJob = JobTable()
 
   /** Entries not yet removed (tests: nothing is retained). */
   val size: Int get() = byJob.size
@@ -50,12 +57,12 @@ internal object JobContexts {
     val parent = carried ?: VirtualTimeSupport.defaultRoot(coroutineContext)
     // No Job, or one that never completes (its handlers never run): nothing to follow.
     if (job == null || job === NonCancellable) return parent
-    byJob[job]?.let { return it.context } // a Job's coroutine context, hence its element, is fixed
+    byJob.get(job)?.let { return it.context } // a Job's coroutine context, hence its element, is fixed
     val created = JobContext(job, parent.withCancel())
-    val existing = byJob.putIfAbsent(job, created)
-    if (existing != null) {
+    val inForce = byJob.putIfAbsent(created)
+    if (inForce !== created) {
       created.context.cancel()
-      return existing.context
+      return inForce.context
     }
     // Inserted first, so the removal (possibly at once, if the Job is cancelling) finds it.
     job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = created)
@@ -63,7 +70,7 @@ internal object JobContexts {
   }
 
   fun remove(jc: JobContext) {
-    byJob.remove(jc.job, jc)
+    byJob.remove(jc)
   }
 }
 
@@ -73,6 +80,10 @@ internal object JobContexts {
  * then, only if the Job was cancelled, as the completion handler registered by the first call.
  */
 internal class JobContext(val job: Job, val context: CancellableContext) : (Throwable?) -> Unit {
+  /** The next entry in this one's JobTable chain; guarded by that table's segment lock. */
+  @JvmField
+  var next: JobContext? = null
+
   /** Set by the first call when the Job started cancelling: the next call is its completion. */
   @Volatile
   private var cancelling = false
