@@ -7,7 +7,8 @@ import java.util.concurrent.CyclicBarrier
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
 import kotlinx.coroutines.Job
-import org.junit.jupiter.api.RepeatedTest
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
 
 /**
  * [JobTable] on real threads: each thread owns its Jobs and puts, finds and removes them in
@@ -15,8 +16,12 @@ import org.junit.jupiter.api.RepeatedTest
  * Every entry is found while it is in, never after it left; the table ends empty.
  */
 class JobTableStressTest {
-  @RepeatedTest(5)
-  fun burstsOfOwnedEntriesAndRacingInserts() {
+  /** 5 runs, or `-Djc.repeat=N` (the loaded runs use 50). */
+  @TestFactory
+  fun burstsOfOwnedEntriesAndRacingInserts(): List<DynamicTest> =
+    List(System.getProperty("jc.repeat")?.toInt() ?: 5) { i -> DynamicTest.dynamicTest("run $i") { burst() } }
+
+  private fun burst() {
     val table = JobTable(segmentCount = 4, minLength = 2)
     val threads = 4
     val rounds = 200
