@@ -26,7 +26,9 @@ import kotlinx.coroutines.withContext as kxWithContext
  * Implementation overview: binding a jcontext Context to a coroutine's Job, both ways.
  *
  * Each bound coroutine gets its own context `own = ctx.withCancel()`, installed as a bound
- * ContextElement (what currentContext() returns there and in its children). Three links:
+ * ContextElement whose owner is the coroutine's Job: currentContext() returns own there; its
+ * children, which inherit the element but have Jobs of their own, get their own child of own
+ * (JobContexts). Three links:
  *  - Context -> Job: one `own.onDone` callback. own is done when ctx is (deadline, cancel), and
  *    the callback cancels the Job with a ContextDoneException wrapping own.err() (the ctx's
  *    ContextException; never copied by stack-trace recovery; isTimeout() tells a deadline).
@@ -97,9 +99,10 @@ public suspend fun <T> withContext(
   block: suspend CoroutineScope.() -> T,
 ): T {
   val own = ctx.withCancel()
-  val binding = JobBinding(own)
+  val element = ContextElement(own, bound = true)
+  val binding = JobBinding(own, element)
   try {
-    return kxWithContext(context + ContextElement(own, bound = true)) {
+    return kxWithContext(context + element) {
       binding.enter(coroutineContext.job)
       block()
     }
@@ -133,12 +136,14 @@ public fun CoroutineScope.launch(
   block: suspend CoroutineScope.() -> Unit,
 ): Job {
   val own = ctx.withCancel()
-  val newContext = newCoroutineContext(context + ContextElement(own, bound = true))
+  val element = ContextElement(own, bound = true)
+  val newContext = newCoroutineContext(context + element)
   val coroutine = if (start.isLazy) {
     LazyBoundStandaloneCoroutine(newContext, own, block)
   } else {
     BoundStandaloneCoroutine(newContext, own, active = true)
   }
+  element.owner = coroutine // before the body can run
   coroutine.startBound(start, block)
   return coroutine
 }
@@ -155,8 +160,9 @@ public fun <T> CoroutineScope.async(
   block: suspend CoroutineScope.() -> T,
 ): Deferred<T> {
   val own = ctx.withCancel()
-  val binding = JobBinding(own)
-  val deferred = kxAsync(context + ContextElement(own, bound = true), start) {
+  val element = ContextElement(own, bound = true)
+  val binding = JobBinding(own, element)
+  val deferred = kxAsync(context + element, start) {
     binding.enter(coroutineContext.job)
     block()
   }

@@ -14,7 +14,11 @@ import kotlinx.coroutines.Job
  * Thread-safe; each role runs at most once.
  */
 @OptIn(InternalCoroutinesApi::class)
-internal class JobBinding(private val own: CancellableContext) : Runnable, (Throwable?) -> Unit {
+internal class JobBinding(
+  private val own: CancellableContext,
+  /** The bound element installed with own; [enter] makes the Job its owner. */
+  private val element: ContextElement,
+) : Runnable, (Throwable?) -> Unit {
   /** The Job: set once by the [attach] that wins [attached], before it publishes this binding. */
   @Volatile
   private var job: Job? = null
@@ -26,8 +30,12 @@ internal class JobBinding(private val own: CancellableContext) : Runnable, (Thro
   @Volatile
   private var over = false
 
-  /** First statement of the body: throws if own is already done (the body must not run), else attaches. */
+  /**
+   * First statement of the body: makes [job] the element's owner (before any user code), throws if
+   * own is already done (the body must not run), else attaches.
+   */
   fun enter(job: Job) {
+    element.owner = job
     own.err()?.let { throw ContextDoneException(it) }
     attach(job)
   }

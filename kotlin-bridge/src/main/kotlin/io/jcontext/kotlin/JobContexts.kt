@@ -3,38 +3,102 @@ package io.jcontext.kotlin
 import io.jcontext.CancellableContext
 import io.jcontext.Context
 import java.util.concurrent.CancellationException
-import java.util.concurrent.ConcurrentHashMap
 import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
 
 /*
- * Implementation overview: contexts derived from a Job when no bound element is installed.
+ * Implementation overview: the own context of a coroutine that no builder of ours bound (a plain
+ * kotlinx launch/async/coroutineScope/withContext/runBlocking, with a carried element, an
+ * inherited bound element, or none).
  *
- * One CancellableContext per Job (so repeated currentContext() calls see one instance), created on
- * first request as a child of the carried element's context or of the default root, and cancelled
- * by a Job.invokeOnCompletion handler, which also drops it from the cache: nothing is retained
- * once the Job completes. invokeOnCompletion is the only public hook a Job offers without running
- * code inside it, and it fires after the Job's children complete; the bound forms avoid that delay.
+ * One JobContext per Job, made by the first currentContext() call in that coroutine: a child of
+ * the inherited element's context (or of the default root) plus the Job handler that follows the
+ * Job, which is also its own entry in `byJob` (a JobTable: entries chained through the
+ * JobContexts, no allocation per entry). Later calls find it there, so one coroutine always sees
+ * one instance. The first call costs the context, the JobContext and kotlinx's handler node.
+ *
+ * Where else the per-Job context could live, and why not: a Job of ours (only the bound builders
+ * make those, and they need no lookup); the coroutine context (immutable, and a plain launch's
+ * holds only the inherited element); the handler node kotlinx keeps on the Job (reachable only
+ * through JobSupport's internal state); a ConcurrentHashMap (one more object per entry and a
+ * shared size counter: BENCHMARKS.md, "first currentContext()").
+ *
+ * Job -> Context: the JobContext is registered with `invokeOnCompletion(onCancelling = true,
+ * invokeImmediately = true)`, the same kotlinx hook as the bound withContext/async (see the
+ * overview in Builders.kt and OnCancellingContractSpec). kotlinx calls it once, synchronously,
+ * when the Job starts cancelling (before its children finish), with the root cause; or, when the
+ * Job completes normally, with null after the children. A Job already cancelling or complete
+ * calls it at once, inside the registration, so a Job cancel racing the first call always ends
+ * with the context cancelled.
+ *
+ * Release: the handler cancels the context, which unlinks it from its parent context in O(1).
+ * The byJob entry must outlive the cancelling phase (the body's finally blocks still call
+ * currentContext() and must get the same, now cancelled, instance): on normal completion the
+ * handler removes it at once; on cancellation it registers a plain completion handler (same
+ * object, second call) that removes it when the Job completes. The Job drops its handler nodes
+ * when it completes. So once the Job is complete nothing refers to the context: no byJob entry,
+ * no registration on the parent context, no handler on the Job.
+ *
+ * Invariants: an entry (job -> jc) is in byJob iff jc was inserted and its Job has not yet
+ * completed (or jc's completion call has not yet run); jc.context is cancelled no later than the
+ * Job starts cancelling; byJob is written only by derive (insert) and JobContext (remove).
  */
 internal object JobContexts {
-  /** Live derived contexts by Job. An entry is removed by its Job's completion handler. */
-  private val byJob = ConcurrentHashMap<Job, CancellableContext>()
+  /** Live per-Job contexts; an entry is removed by its JobContext when the Job completes. */
+  private val byJob = JobTable()
 
-  fun derive(coroutineContext: CoroutineContext, carried: Context?): Context {
+  /** Entries not yet removed (tests: nothing is retained). */
+  val size: Int get() = byJob.size
+
+  @OptIn(InternalCoroutinesApi::class)
+  fun derive(coroutineContext: CoroutineContext, job: Job?, carried: Context?): Context {
     val parent = carried ?: VirtualTimeSupport.defaultRoot(coroutineContext)
-    val job = coroutineContext[Job] ?: return parent
-    byJob[job]?.let { return it } // a Job's coroutine context, hence its carried element, is fixed
-    val created = parent.withCancel()
-    val existing = byJob.putIfAbsent(job, created)
-    if (existing != null) {
-      created.cancel()
-      return existing
+    // No Job, or one that never completes (its handlers never run): nothing to follow.
+    if (job == null || job === NonCancellable) return parent
+    byJob.get(job)?.let { return it.context } // a Job's coroutine context, hence its element, is fixed
+    val created = JobContext(job, parent.withCancel())
+    val inForce = byJob.putIfAbsent(created)
+    if (inForce !== created) {
+      created.context.cancel()
+      return inForce.context
     }
-    job.invokeOnCompletion { cause ->
-      byJob.remove(job, created)
-      if (cause == null) created.cancel() else created.cancel(jobCause(cause))
+    // Inserted first, so the removal (possibly at once, if the Job is cancelling) finds it.
+    job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = created)
+    return created.context
+  }
+
+  fun remove(jc: JobContext) {
+    byJob.remove(jc)
+  }
+}
+
+/**
+ * The own [context] of a coroutine's [job] and the Job handler that follows it (see the overview
+ * above). kotlinx calls [invoke] at most twice, never concurrently: as the onCancelling handler,
+ * then, only if the Job was cancelled, as the completion handler registered by the first call.
+ */
+internal class JobContext(val job: Job, val context: CancellableContext) : (Throwable?) -> Unit {
+  /** The next entry in this one's JobTable chain; guarded by that table's segment lock. */
+  @JvmField
+  var next: JobContext? = null
+
+  /** Set by the first call when the Job started cancelling: the next call is its completion. */
+  @Volatile
+  private var cancelling = false
+
+  override fun invoke(cause: Throwable?) {
+    if (cancelling) {
+      JobContexts.remove(this) // the Job has completed
+    } else if (cause == null) {
+      JobContexts.remove(this) // the Job has completed normally, after its children
+      context.cancel()
+    } else {
+      cancelling = true
+      context.cancel(jobCause(cause))
+      job.invokeOnCompletion(this) // at once if the Job is already complete
     }
-    return created
   }
 }
 

@@ -48,7 +48,9 @@ import kotlinx.coroutines.withContext
  * when the Job completes normally, only after its children completed; for a LAZY Job cancelled
  * before it started; with the failure itself when a child or the body fails; a handler registered
  * on a Job that is already cancelling or complete runs at once. A parent's failure reaches a
- * child's hook wrapped in kotlinx's JobCancellationException, which [jobCause] unwraps.
+ * child's hook wrapped in kotlinx's JobCancellationException, which [jobCause] unwraps. The
+ * per-Job contexts of plain coroutines (JobContexts) use the HANDLER hook on kotlinx's own Jobs,
+ * and also rely on a completion handler registered from inside it running once at completion.
  */
 @OptIn(InternalCoroutinesApi::class, ExperimentalCoroutinesApi::class)
 class OnCancellingContractSpec : FunSpec({
@@ -180,6 +182,35 @@ class OnCancellingContractSpec : FunSpec({
       var late: Throwable? = CancellationException("not called")
       done.invokeOnCompletion(onCancelling = true, invokeImmediately = true) { late = it }
       late.shouldBeNull()
+    }
+  }
+
+  test("JobContexts: a completion handler registered inside the onCancelling handler runs once, when the Job completes") {
+    // The per-Job context of a plain coroutine (JobContexts) is cancelled by the onCancelling
+    // handler and dropped from its cache by a plain completion handler that this one registers:
+    // it must run after the children, once, also on a Job that was already cancelling.
+    runTest(StandardTestDispatcher()) {
+      for (alreadyCancelling in listOf(false, true)) {
+        val release = CompletableDeferred<Unit>()
+        val events = Collections.synchronizedList(mutableListOf<String>())
+        val job = launch {
+          launch { withContext(NonCancellable) { release.await(); events += "child done" } }
+          awaitCancellation()
+        }
+        runCurrent()
+        if (alreadyCancelling) job.cancel()
+        job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) { cause ->
+          events += "cancelling ${cause != null}"
+          job.invokeOnCompletion { events += "completed ${job.isCompleted}" }
+        }
+        if (!alreadyCancelling) job.cancel()
+        withClue("alreadyCancelling=$alreadyCancelling") {
+          events shouldContainExactly listOf("cancelling true")
+          release.complete(Unit)
+          job.join()
+          events shouldContainExactly listOf("cancelling true", "child done", "completed true")
+        }
+      }
     }
   }
 })

@@ -39,6 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code jcontextCarried}: kotlinx {@code launch(ctx.asCoroutineContext()) {}} with one
  *       element reused; {@code jcontextCarriedNew}: a new element per launch;
  *       {@code kotlinxPlain}: {@code launch {}}. {@code ctx} is a live cancellable context.
+ *   <li>{@code firstCurrentContext_*}: the first {@code currentContext()} in a plain kotlinx
+ *       coroutine, launched UNDISPATCHED and joined, {@link BridgeOps#BATCH} times:
+ *       {@code plain} (no element: a child of {@code Context.background()}), {@code carried}
+ *       (a child of the live carried {@code ctx}); the peer {@code baseline} is the same launch
+ *       whose body reads {@code isDone} of a context it already has. The difference is the cost
+ *       of making, registering and releasing the coroutine's own context.
  * </ul>
  */
 @State(Scope.Thread)
@@ -149,5 +155,25 @@ public class BridgeBenchmark {
   @OperationsPerInvocation(BridgeOps.BATCH)
   public int launchDispatched_kotlinxPlain() {
     return BridgeOps.launchPlain(false);
+  }
+
+  // ---- the first currentContext() in a plain coroutine ----
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int firstCurrentContext_baseline() {
+    return BridgeOps.launchPlainBody(true);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int firstCurrentContext_plain() {
+    return BridgeOps.launchPlainCurrentContext(true);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public int firstCurrentContext_carried() {
+    return BridgeOps.launchCarriedCurrentContext(live, true);
   }
 }

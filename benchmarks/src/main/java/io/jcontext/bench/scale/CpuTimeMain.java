@@ -250,6 +250,9 @@ public final class CpuTimeMain {
     s.add(new BridgeShape("launchDispatched_jcontextBound", () -> BridgeOps.launchBound(JC_LIVE, false)));
     s.add(new BridgeShape("launchDispatched_jcontextCarried", () -> BridgeOps.launchCarried(JC_LIVE, false)));
     s.add(new BridgeShape("launchDispatched_kotlinxPlain", () -> BridgeOps.launchPlain(false)));
+    s.add(new BridgeShape("firstCurrentContext_baseline", () -> BridgeOps.launchPlainBody(true)));
+    s.add(new BridgeShape("firstCurrentContext_plain", () -> BridgeOps.launchPlainCurrentContext(true)));
+    s.add(new BridgeShape("firstCurrentContext_carried", () -> BridgeOps.launchCarriedCurrentContext(JC_LIVE, true)));
     s.add(new Shape("baseline_volatileStore") {
       void run(int n) {
         for (int i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ package io.jcontext.bench.kt
 
 import io.jcontext.Context
 import io.jcontext.kotlin.asCoroutineContext
+import io.jcontext.kotlin.currentContext
 import io.jcontext.kotlin.launch
 import io.jcontext.kotlin.sync.ContextMutex
 import kotlinx.coroutines.CoroutineStart
@@ -96,6 +97,46 @@ object BridgeOps {
     var done = 0
     repeat(BATCH) {
       launch(ctx, start = start) { done++ }.join()
+    }
+    done
+  }
+
+  // ---- the first currentContext() in a plain coroutine -------------------------------------
+  // Each is launchPlain/launchCarried (UNDISPATCHED or DEFAULT) whose body also calls
+  // currentContext() once: the difference to its peer is the cost of making the coroutine's own
+  // context (child of the inherited one, registered on the Job) and releasing it at completion.
+
+  /** `launch { currentContext() }` with no element: a child of `Context.background()`. */
+  @JvmStatic
+  fun launchPlainCurrentContext(undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    var done = 0
+    repeat(BATCH) {
+      launch(start = start) { if (!currentContext().isDone) done++ }.join()
+    }
+    done
+  }
+
+  /** `launch(ctx.asCoroutineContext()) { currentContext() }`: a child of the live carried [ctx]. */
+  @JvmStatic
+  fun launchCarriedCurrentContext(ctx: Context, undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    val element = ctx.asCoroutineContext()
+    var done = 0
+    repeat(BATCH) {
+      launch(element, start) { if (!currentContext().isDone) done++ }.join()
+    }
+    done
+  }
+
+  /** The peer of [launchPlainCurrentContext] with a body of the same shape but no bridge call. */
+  @JvmStatic
+  fun launchPlainBody(undispatched: Boolean): Int = runBlocking {
+    val start = if (undispatched) CoroutineStart.UNDISPATCHED else CoroutineStart.DEFAULT
+    var done = 0
+    val root = Context.background()
+    repeat(BATCH) {
+      launch(start = start) { if (!root.isDone) done++ }.join()
     }
     done
   }
