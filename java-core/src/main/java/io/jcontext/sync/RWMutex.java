@@ -41,7 +41,7 @@ import java.util.Objects;
  */
 public final class RWMutex {
   /** A reader holds 1 permit, a writer all of them: available == WRITER means unlocked. */
-  private static final long WRITER = PermitQueue.MAX_SIZE;
+  static final long WRITER = PermitQueue.MAX_SIZE;
 
   private final PermitQueue permits = new PermitQueue(WRITER);
 
@@ -120,6 +120,11 @@ public final class RWMutex {
   /** Returns whether the write lock is held (a snapshot). */
   public boolean isWriteLocked() {
     return permits.available() == 0;
+  }
+
+  /** The engine, for {@link LockWaiter}. */
+  PermitQueue permits() {
+    return permits;
   }
 
   /** Returns the number of queued waiters (O(n) snapshot; for tests). */

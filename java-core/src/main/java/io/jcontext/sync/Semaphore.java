@@ -113,6 +113,11 @@ public final class Semaphore {
     return permits.available();
   }
 
+  /** The engine, for {@link LockWaiter}. */
+  PermitQueue permits() {
+    return permits;
+  }
+
   /** Returns the number of queued waiters (O(n) snapshot; for tests). */
   int waiters() {
     return permits.queueLength();
