@@ -125,6 +125,22 @@ public abstract class LockWaiter {
     return started().cancel(this);
   }
 
+  /** Whether the lock or permits were granted to this waiter while it was in line. */
+  public final boolean isGranted() {
+    return state == GRANTED;
+  }
+
+  /**
+   * Returns what this waiter holds (granted, or taken at once by the starting call) to the lock:
+   * for a waiter that must not keep it, e.g. a coroutine cancelled as the grant reached it. Passes
+   * it on to the line like the lock's own release.
+   *
+   * @throws IllegalStateException if the acquisition was never started
+   */
+  public final void giveBack() {
+    started().release(n, 0);
+  }
+
   private boolean begin(PermitQueue q, long weight) {
     if (queue != null) {
       throw new IllegalStateException("a LockWaiter serves one acquisition");
