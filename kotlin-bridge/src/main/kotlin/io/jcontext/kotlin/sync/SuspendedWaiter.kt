@@ -12,16 +12,19 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  * The engine (io.jcontext.sync's PermitQueue) keeps one FIFO line per lock for parked threads and
  * for these waiters alike; a SuspendedWaiter is the queue node itself (a LockWaiter subclass),
  * plus the continuation of its current suspension. Per suspended waiter that is one object
- * (~48 B) and kotlinx's wrapper of the cancellation handler (16 B): 64 B beyond the continuation.
+ * (48 B) and kotlinx's wrapper of the cancellation handler (16 B): 64 B beyond the continuation.
  *
  * - The engine decides every race by a CAS on the node: grant (GRANTED) against cancel
- *   (CANCELLED). wake() resumes the continuation; a grant resumes it with an onCancellation
- *   (this object, as a 3-argument function) that gives the permits back: kotlinx calls it if the
- *   continuation was cancelled before the resumption or is cancelled while being dispatched
- *   (prompt cancellation). That is the only place a granted-but-cancelled waiter releases.
- * - invokeOnCancellation (this object, as a 1-argument function) withdraws from the line at once
- *   (LockWaiter.cancel(): CAS + unlink, letting the next waiters in). If the grant won, it does
- *   nothing: the resumption's onCancellation gives the permits back.
+ *   (CANCELLED). wake() resumes the continuation.
+ * - invokeOnCancellation (this object) withdraws from the line at once (LockWaiter.cancel():
+ *   CAS + unlink, letting the next waiters in). If the grant won, it does nothing.
+ * - A cancelled coroutine always resumes with its CancellationException (prompt cancellation:
+ *   also when the grant's resumption was already on its way). Its own catch block then calls
+ *   cancel() once more: false means granted, and it gives the permits back (giveBack passes them
+ *   down the line). That catch block is the only place a granted-but-cancelled waiter releases,
+ *   so the release happens exactly once. (Not an onCancellation of the resumption: Lincheck's
+ *   model of prompt cancellation never dispatches a resumed continuation, so only a give-back in
+ *   the waiter's own code is modelled the same way in its parallel and sequential runs.)
  * - Mutex normal mode wakes a waiter without granting (it must retry: Go's barging model);
  *   the coroutine then calls retry() inside its next suspendCancellableCoroutine block, after
  *   publishing the new continuation, so a wake-up that follows cannot miss it.
@@ -32,28 +35,18 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  */
 internal class SuspendedWaiter :
   LockWaiter(),
-  (Throwable?) -> Unit,
-  (Throwable, Unit, CoroutineContext) -> Unit {
+  (Throwable?) -> Unit {
 
   /** The continuation of the current suspension; published before the engine may wake it. */
   @Volatile @JvmField var cont: CancellableContinuation<Unit>? = null
 
-  /** This object as the onCancellation of a resumption that carries permits (the 3-argument overload). */
-  val givesBackOnCancellation: (Throwable, Unit, CoroutineContext) -> Unit get() = this
-
   override fun wake() {
-    val c = cont ?: return
-    if (isGranted) c.resume(Unit, givesBackOnCancellation) else c.resume(Unit, NO_ON_CANCELLATION)
+    cont?.resume(Unit, NO_ON_CANCELLATION)
   }
 
-  /** Cancellation handler: leave the line (a grant that won is given back by [invoke]/3). */
+  /** Cancellation handler: leave the line (a grant that won is given back by the waiter's catch). */
   override fun invoke(cause: Throwable?) {
     cancel()
-  }
-
-  /** onCancellation of a resumption that carried permits: the coroutine will not take them. */
-  override fun invoke(cause: Throwable, value: Unit, context: CoroutineContext) {
-    giveBack()
   }
 }
 
@@ -73,6 +66,7 @@ internal suspend fun acquireSuspending(ctx: Context, start: (LockWaiter) -> Bool
   val w = SuspendedWaiter()
   val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
   var started = false
+  var heldAtOnce = false // taken by the starting call itself: the node never entered the line
   try {
     var held = false
     while (!held) {
@@ -83,17 +77,24 @@ internal suspend fun acquireSuspending(ctx: Context, start: (LockWaiter) -> Bool
           c.cancel(ctx.err())
           return@suspendCancellableCoroutine
         }
-        val now = if (started) w.retry() else start(w).also { started = true }
+        val now = if (started) {
+          w.retry()
+        } else {
+          started = true
+          start(w).also { heldAtOnce = it }
+        }
         if (now) {
           held = true
-          c.resume(Unit, w.givesBackOnCancellation) // cancelled meanwhile: the onCancellation gives it back
+          c.resume(Unit, NO_ON_CANCELLATION) // if cancelled meanwhile, the catch below gives it back
         }
       }
       // Resumed without `held`: woken (Mutex normal mode) or granted; retry() tells which.
       if (!held && w.isGranted) held = true
     }
   } catch (e: Throwable) {
-    if (started) w.cancel() // leave the line if still in it; granted permits went back via onCancellation
+    // Leave the line if still in it; if the permits were ours (granted, or taken at once), give
+    // them back down the line.
+    if (heldAtOnce || (started && !w.cancel())) w.giveBack()
     throw e
   } finally {
     reg?.stop()
