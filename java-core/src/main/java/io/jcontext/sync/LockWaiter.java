@@ -64,8 +64,8 @@ public abstract class LockWaiter {
   /** Line links (guarded by the engine's lock); after a grant, {@code next} chains wake-ups. */
   LockWaiter prev;
   LockWaiter next;
-  /** The engine whose line it joined; set once by begin. */
-  PermitQueue queue;
+  /** The engine whose line it joined; set once by begin (volatile: a cancel() racing with begin reads it). */
+  volatile PermitQueue queue;
 
   /** For subclasses. */
   protected LockWaiter() {}
@@ -116,13 +116,21 @@ public abstract class LockWaiter {
   }
 
   /**
-   * Leaves the line: true if the waiter holds nothing (now or already cancelled), false if the
-   * lock or permits were granted first, so the caller holds them and must release them.
-   *
-   * @throws IllegalStateException if the acquisition was never started
+   * Gives up: true if the waiter holds nothing (now or already cancelled), false if the lock or
+   * permits were granted first (in line, or taken at once by the starting call), so the caller
+   * holds them and must release them (e.g. with {@link #giveBack()}). May be called before the
+   * acquisition starts (from any thread, e.g. a cancellation handler): the starting call then
+   * takes nothing and returns false without joining the line.
    */
   public final boolean cancel() {
-    return started().cancel(this);
+    if (!casCancel()) {
+      return state != GRANTED;
+    }
+    PermitQueue q = queue;
+    if (q != null) {
+      q.unlinkCancelled(this);
+    }
+    return true;
   }
 
   /** Whether the lock or permits were granted to this waiter while it was in line. */

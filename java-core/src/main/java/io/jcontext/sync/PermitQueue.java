@@ -210,9 +210,16 @@ final class PermitQueue {
         boolean queued = (s & QUEUED) != 0;
         if ((!queued || barging) && (s >> 1) >= n) {
           if (STATE.compareAndSet(this, s, s - (n << 1))) {
-            return true;
+            if (w.grant()) {
+              return true;
+            }
+            STATE.getAndAdd(this, n << 1); // cancelled before it started: take nothing
+            return false;
           }
           continue;
+        }
+        if (w.state == LockWaiter.CANCELLED) {
+          return false; // cancelled before it started: do not join the line
         }
         if (queued || STATE.compareAndSet(this, s, s | QUEUED)) {
           break;
@@ -276,11 +283,17 @@ final class PermitQueue {
     }
   }
 
-  /** {@link LockWaiter#cancel()}: true if {@code w} left holding nothing, false if granted. */
+  /** Thread path: true if {@code w} left holding nothing, false if granted. */
   boolean cancel(LockWaiter w) {
     if (!w.casCancel() && w.state == LockWaiter.GRANTED) {
       return false;
     }
+    unlinkCancelled(w);
+    return true;
+  }
+
+  /** Takes a CANCELLED node out of the line (if in it) and lets the line move on. */
+  void unlinkCancelled(LockWaiter w) {
     LockWaiter wake = null;
     lock.lock();
     try {
@@ -292,7 +305,6 @@ final class PermitQueue {
       lock.unlock();
     }
     wakeAll(wake);
-    return true;
   }
 
   /** {@link LockWaiter#retry()}: true if {@code w} holds its permits now. */

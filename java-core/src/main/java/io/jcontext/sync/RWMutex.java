@@ -19,7 +19,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p><b>Fairness.</b> Waiters form one FIFO queue. A waiting writer blocks every later
+ * <p><b>Fairness.</b> Waiters (blocked threads and coroutines suspended in the Kotlin bridge's
+ * {@code rLockSuspending}/{@code lockSuspending}) form one FIFO queue. A waiting writer blocks every later
  * {@code rLock} and {@code tryRLock} (Go's writer preference), which also means a reader must not
  * take the read lock again while it holds it if a writer may be waiting: it would wait for
  * itself. When the writer unlocks, the readers queued behind it enter together, up to the next

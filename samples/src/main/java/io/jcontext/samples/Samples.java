@@ -39,6 +39,7 @@ public final class Samples {
         new io.jcontext.samples.seed004.SoakProbe(),
         new io.jcontext.samples.seed004.CtxMutex(),
         new io.jcontext.samples.kotlin.MixedMutex(),
+        new io.jcontext.samples.kotlin.CoroutineRwDeadlock(),
         new io.jcontext.samples.seed004.WallClockDeadline(),
         new io.jcontext.samples.seed004.ValueMutability(),
         new io.jcontext.samples.seed004.TypedKeys(),

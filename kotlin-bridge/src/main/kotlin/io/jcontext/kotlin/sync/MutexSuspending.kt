@@ -42,8 +42,7 @@ public suspend fun Mutex.lockSuspending(): Unit = lockSuspending(currentContext(
 public suspend fun Mutex.lockSuspending(ctx: Context) {
   throwIfDone(ctx)
   if (tryLock()) return
-  val m = this
-  acquireSuspending(ctx) { it.lock(m) }
+  acquireSuspending(ctx, this, MUTEX, 1)
 }
 
 /**

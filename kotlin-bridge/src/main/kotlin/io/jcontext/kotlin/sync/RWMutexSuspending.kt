@@ -23,8 +23,7 @@ import kotlin.contracts.contract
 public suspend fun RWMutex.rLockSuspending(ctx: Context) {
   throwIfDone(ctx)
   if (tryRLock()) return
-  val rw = this
-  acquireSuspending(ctx) { it.rLock(rw) }
+  acquireSuspending(ctx, this, READ, 1)
 }
 
 /**
@@ -34,8 +33,7 @@ public suspend fun RWMutex.rLockSuspending(ctx: Context) {
 public suspend fun RWMutex.lockSuspending(ctx: Context) {
   throwIfDone(ctx)
   if (tryLock()) return
-  val rw = this
-  acquireSuspending(ctx) { it.lock(rw) }
+  acquireSuspending(ctx, this, WRITE, 1)
 }
 
 /** Runs [action] holding a read lock ([rLockSuspending] on [ctx]); releases it however it ends. */

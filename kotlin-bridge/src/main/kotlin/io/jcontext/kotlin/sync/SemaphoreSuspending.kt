@@ -37,8 +37,7 @@ public suspend fun Semaphore.acquireSuspending(ctx: Context, n: Long = 1) {
   throwIfDone(ctx)
   if (tryAcquire(n)) return
   if (n > size()) waitForDone(ctx)
-  val s = this
-  acquireSuspending(ctx) { it.acquire(s, n) }
+  acquireSuspending(ctx, this, SEMAPHORE, n)
 }
 
 /** [acquireSuspending] on the coroutine's [currentContext]. */

@@ -2,6 +2,9 @@ package io.jcontext.kotlin.sync
 
 import io.jcontext.Context
 import io.jcontext.sync.LockWaiter
+import io.jcontext.sync.Mutex
+import io.jcontext.sync.RWMutex
+import io.jcontext.sync.Semaphore
 import kotlin.coroutines.CoroutineContext
 import kotlinx.coroutines.CancellableContinuation
 import kotlinx.coroutines.suspendCancellableCoroutine
@@ -16,15 +19,15 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  *
  * - The engine decides every race by a CAS on the node: grant (GRANTED) against cancel
  *   (CANCELLED). wake() resumes the continuation.
- * - invokeOnCancellation (this object) withdraws from the line at once (LockWaiter.cancel():
- *   CAS + unlink, letting the next waiters in). If the grant won, it does nothing.
- * - A cancelled coroutine always resumes with its CancellationException (prompt cancellation:
- *   also when the grant's resumption was already on its way). Its own catch block then calls
- *   cancel() once more: false means granted, and it gives the permits back (giveBack passes them
- *   down the line). That catch block is the only place a granted-but-cancelled waiter releases,
- *   so the release happens exactly once. (Not an onCancellation of the resumption: Lincheck's
- *   model of prompt cancellation never dispatches a resumed continuation, so only a give-back in
- *   the waiter's own code is modelled the same way in its parallel and sequential runs.)
+ * - invokeOnCancellation (this object) runs exactly when the coroutine will resume with a
+ *   cancellation instead of the lock: on a cancellation before the resumption, and on a prompt
+ *   cancellation found while the resumption is dispatched (kotlinx runs the handler then too).
+ *   It calls LockWaiter.cancel(): true means the waiter left the line (CAS + unlink, the next
+ *   waiters move on); false means the grant won (in line, or taken at once by the starting
+ *   call, which marks the node granted), and the handler gives the permits back (giveBack
+ *   passes them down the line). That handler is the only place a cancelled waiter releases, so
+ *   the release happens exactly once, whatever the order. cancel() may even run before the
+ *   starting call; the node is then never lined up and takes nothing.
  * - Mutex normal mode wakes a waiter without granting (it must retry: Go's barging model);
  *   the coroutine then calls retry() inside its next suspendCancellableCoroutine block, after
  *   publishing the new continuation, so a wake-up that follows cannot miss it.
@@ -40,13 +43,29 @@ internal class SuspendedWaiter :
   /** The continuation of the current suspension; published before the engine may wake it. */
   @Volatile @JvmField var cont: CancellableContinuation<Unit>? = null
 
+  /**
+   * Publishes [c] as the current continuation and installs this object as its cancellation
+   * handler; false (and [c] cancelled with `ctx.err()`) if [ctx] is already done. The volatile
+   * write of [cont] before the read of `isDone` pairs with the ctx callback's read of [cont]
+   * after `done` is set: one of the two sees the other.
+   */
+  fun arm(c: CancellableContinuation<Unit>, ctx: Context, cancellable: Boolean): Boolean {
+    cont = c
+    c.invokeOnCancellation(this)
+    if (cancellable && ctx.isDone) {
+      c.cancel(ctx.err())
+      return false
+    }
+    return true
+  }
+
   override fun wake() {
     cont?.resume(Unit, NO_ON_CANCELLATION)
   }
 
-  /** Cancellation handler: leave the line (a grant that won is given back by the waiter's catch). */
+  /** Cancellation handler: leave the line, or give back what a grant that won brought. */
   override fun invoke(cause: Throwable?) {
-    cancel()
+    if (!cancel()) giveBack()
   }
 }
 
@@ -57,45 +76,41 @@ private val TODO: Context = Context.todo()
 /** Whether [ctx] can never be done (no registration needed). */
 internal fun neverDone(ctx: Context): Boolean = ctx === BACKGROUND || ctx === TODO
 
+/** What a slow-path acquisition starts: see [begin]. */
+internal const val MUTEX = 0
+internal const val SEMAPHORE = 1
+internal const val READ = 2
+internal const val WRITE = 3
+
+/** Starts the acquisition of [kind] on [lock] with [w]; true if held at once. */
+private fun begin(w: LockWaiter, lock: Any, kind: Int, n: Long): Boolean = when (kind) {
+  MUTEX -> w.lock(lock as Mutex)
+  SEMAPHORE -> w.acquire(lock as Semaphore, n)
+  READ -> w.rLock(lock as RWMutex)
+  else -> w.lock(lock as RWMutex)
+}
+
 /**
- * The slow path of every suspending acquisition: [start] begins it on a fresh waiter (true: held
- * at once). Returns holding the lock, or throws `ctx.err()` / the coroutine's
+ * The slow path of every suspending acquisition of [kind] on [lock] (no lambda, no captured
+ * variable: the waiter node is the only allocation besides the continuation and kotlinx's
+ * handler wrapper). Returns holding the lock, or throws `ctx.err()` / the coroutine's
  * CancellationException holding nothing.
  */
-internal suspend fun acquireSuspending(ctx: Context, start: (LockWaiter) -> Boolean) {
+internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long) {
   val w = SuspendedWaiter()
   val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
-  var started = false
-  var heldAtOnce = false // taken by the starting call itself: the node never entered the line
   try {
-    var held = false
-    while (!held) {
-      suspendCancellableCoroutine { c ->
-        w.cont = c
-        c.invokeOnCancellation(w)
-        if (reg != null && ctx.isDone) {
-          c.cancel(ctx.err())
-          return@suspendCancellableCoroutine
-        }
-        val now = if (started) {
-          w.retry()
-        } else {
-          started = true
-          start(w).also { heldAtOnce = it }
-        }
-        if (now) {
-          held = true
-          c.resume(Unit, NO_ON_CANCELLATION) // if cancelled meanwhile, the catch below gives it back
-        }
+    suspendCancellableCoroutine { c ->
+      if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
+        c.resume(Unit, NO_ON_CANCELLATION) // if cancelled meanwhile, the handler gives it back
       }
-      // Resumed without `held`: woken (Mutex normal mode) or granted; retry() tells which.
-      if (!held && w.isGranted) held = true
     }
-  } catch (e: Throwable) {
-    // Leave the line if still in it; if the permits were ours (granted, or taken at once), give
-    // them back down the line.
-    if (heldAtOnce || (started && !w.cancel())) w.giveBack()
-    throw e
+    // Resumed normally: granted, or (Mutex normal mode) woken to retry.
+    while (!w.isGranted) {
+      suspendCancellableCoroutine { c ->
+        if (w.arm(c, ctx, reg != null) && w.retry()) c.resume(Unit, NO_ON_CANCELLATION)
+      }
+    }
   } finally {
     reg?.stop()
   }
