@@ -42,7 +42,7 @@ public suspend fun Mutex.lockSuspending(): Unit = lockSuspending(currentContext(
 public suspend fun Mutex.lockSuspending(ctx: Context) {
   throwIfDone(ctx)
   if (tryLock()) return
-  acquireSuspending(ctx, this, MUTEX, 1)
+  return acquireSuspending(ctx, this, MUTEX, 1)
 }
 
 /**

@@ -23,7 +23,7 @@ import kotlin.contracts.contract
 public suspend fun RWMutex.rLockSuspending(ctx: Context) {
   throwIfDone(ctx)
   if (tryRLock()) return
-  acquireSuspending(ctx, this, READ, 1)
+  return acquireSuspending(ctx, this, READ, 1)
 }
 
 /**
@@ -33,7 +33,7 @@ public suspend fun RWMutex.rLockSuspending(ctx: Context) {
 public suspend fun RWMutex.lockSuspending(ctx: Context) {
   throwIfDone(ctx)
   if (tryLock()) return
-  acquireSuspending(ctx, this, WRITE, 1)
+  return acquireSuspending(ctx, this, WRITE, 1)
 }
 
 /** Runs [action] holding a read lock ([rLockSuspending] on [ctx]); releases it however it ends. */

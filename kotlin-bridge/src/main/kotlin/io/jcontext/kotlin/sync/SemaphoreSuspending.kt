@@ -37,7 +37,7 @@ public suspend fun Semaphore.acquireSuspending(ctx: Context, n: Long = 1) {
   throwIfDone(ctx)
   if (tryAcquire(n)) return
   if (n > size()) waitForDone(ctx)
-  acquireSuspending(ctx, this, SEMAPHORE, n)
+  return acquireSuspending(ctx, this, SEMAPHORE, n)
 }
 
 /** [acquireSuspending] on the coroutine's [currentContext]. */
