@@ -160,6 +160,23 @@ class GroupSuspendingSpec : FunSpec({
     }
   }
 
+  test("withContext and cancelCause (errgroup), suspending: await cancels the context; the first error is its cause") {
+    val doom = IOException("group_test: doomed")
+    val cases = listOf(listOf<Throwable?>(), listOf(null), listOf(doom), listOf(doom, null))
+    val wants = listOf(null, null, doom, doom)
+    runBlocking {
+      for ((i, errs) in cases.withIndex()) {
+        val g = Group.withContext(Context.background())
+        for (e in errs) g.goSuspending { if (e != null) throw e }
+        val got = runCatching { g.awaitSuspending() }.exceptionOrNull()
+        (got as? ExecutionException)?.cause shouldBe wants[i]
+        g.context().isDone.shouldBeTrue()
+        val cause = g.context().cause()
+        if (wants[i] == null) cause.shouldBeInstanceOf<ContextCancelledException>() else cause shouldBeSameInstanceAs wants[i]
+      }
+    }
+  }
+
   test("a coroutine cancelled before the wait starts leaves the group alone") {
     val g = Group.withContext(Context.background())
     val release = CountDownLatch(1)

@@ -1,6 +1,9 @@
 package io.jcontext.kotlin.sync
 
 import io.jcontext.Context
+import io.jcontext.ContextException
+import java.util.concurrent.CancellationException
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import io.jcontext.sync.LockWaiter
 import io.jcontext.sync.Mutex
 import io.jcontext.sync.RWMutex
@@ -40,7 +43,7 @@ internal class SuspendedWaiter :
   LockWaiter(),
   (Throwable?) -> Unit {
 
-  /** The continuation of the current suspension; published before the engine may wake it. */
+  /** The continuation of the current suspension; published before the engine may wake it, taken by [wake]. */
   @Volatile @JvmField var cont: CancellableContinuation<Unit>? = null
 
   /**
@@ -59,8 +62,16 @@ internal class SuspendedWaiter :
     return true
   }
 
+  /** Resumes the current suspension once: the continuation is taken, so a second wake-up is a no-op. */
   override fun wake() {
-    cont?.resume(Unit, NO_ON_CANCELLATION)
+    CONT.getAndSet(this, null)?.resume(Unit, NO_ON_CANCELLATION)
+  }
+
+  private companion object {
+    @Suppress("UNCHECKED_CAST")
+    val CONT = AtomicReferenceFieldUpdater.newUpdater(
+      SuspendedWaiter::class.java, CancellableContinuation::class.java, "cont",
+    ) as AtomicReferenceFieldUpdater<SuspendedWaiter, CancellableContinuation<Unit>?>
   }
 
   /** Cancellation handler: leave the line, or give back what a grant that won brought. */
@@ -111,6 +122,10 @@ internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Lo
         if (w.arm(c, ctx, reg != null) && w.retry()) c.resume(Unit, NO_ON_CANCELLATION)
       }
     }
+  } catch (e: CancellationException) {
+    // ctx.err() itself, not a copy that stack-trace recovery may have made on the way.
+    if (e is ContextException && reg != null && ctx.isDone) throw ctx.err()!!
+    throw e
   } finally {
     reg?.stop()
   }
