@@ -283,7 +283,9 @@ public final class Group {
    * returned stage completes when the task has been handed to the executor: at once if a slot is
    * free (or there is no limit), else on the task's own thread just before the task runs. It
    * completes exceptionally with {@link RejectedExecutionException} if the executor rejects the
-   * task (the slot is given back).
+   * task (the slot is given back). A task that waited is handed to the executor
+   * ({@code Executor.execute}) by the thread that freed its slot: the thread of a task that just
+   * finished, after the group's state is consistent.
    *
    * <p><b>Cancellation.</b> Cancelling the stage while it waits for a slot withdraws the request:
    * the task never starts and the line moves on. If the slot was granted at that instant the task
