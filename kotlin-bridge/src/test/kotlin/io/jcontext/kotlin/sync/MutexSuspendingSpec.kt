@@ -167,4 +167,34 @@ class MutexSuspendingSpec : FunSpec({
       m.unlock()
     }
   }
+
+  test("bad input: a null ctx from Java fails clearly and changes nothing") {
+    runTest {
+      val m = Mutex.create()
+      val s = io.jcontext.sync.Semaphore.create(1)
+      val rw = io.jcontext.sync.RWMutex.create()
+      val calls = listOf(
+        Triple("io.jcontext.kotlin.sync.MutexSuspendingKt", "lockSuspending", arrayOf<Any?>(m, null)),
+        Triple("io.jcontext.kotlin.sync.SemaphoreSuspendingKt", "acquireSuspending", arrayOf<Any?>(s, null, 1L)),
+        Triple("io.jcontext.kotlin.sync.RWMutexSuspendingKt", "rLockSuspending", arrayOf<Any?>(rw, null)),
+        Triple("io.jcontext.kotlin.sync.RWMutexSuspendingKt", "lockSuspending", arrayOf<Any?>(rw, null)),
+      )
+      for ((cls, name, args) in calls) {
+        val method = Class.forName(cls).methods.single {
+          it.name == name && it.parameterCount == args.size + 1 && it.parameterTypes[1] == Context::class.java
+        }
+        val noCont = object : kotlin.coroutines.Continuation<Any?> {
+          override val context = kotlin.coroutines.EmptyCoroutineContext
+          override fun resumeWith(result: Result<Any?>) = Unit
+        }
+        val e = shouldThrow<java.lang.reflect.InvocationTargetException> { method.invoke(null, *args, noCont) }
+        e.cause.shouldBeInstanceOf<NullPointerException>()
+        (e.cause!!.message ?: "").contains("ctx").shouldBeTrue()
+      }
+      m.isLocked.shouldBeFalse()
+      s.availablePermits() shouldBe 1L
+      rw.readers() shouldBe 0L
+      rw.isWriteLocked.shouldBeFalse()
+    }
+  }
 })
