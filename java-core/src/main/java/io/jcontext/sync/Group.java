@@ -4,7 +4,11 @@ import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.ContextException;
 import io.jcontext.TaskExecutors;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +48,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #go} waits for a free slot, regardless of any context, as Go does; with limit 0 it
  * waits forever (until interrupted). {@link #tryGo} never waits.
  *
+ * <p><b>Without blocking.</b> {@link #awaitAsync()} is {@code await} as a
+ * {@link CompletionStage} (the Kotlin bridge's {@code awaitSuspending} suspends on it), and
+ * {@link #goAsync(ContextTask)} is {@code go} that waits for a slot in the limit's line without
+ * holding a thread.
+ *
  * <p><b>Reuse.</b> As in Go, a group may be awaited more than once and given more tasks after
  * {@code await}; the first error stays, and the context stays cancelled.
  *
@@ -59,6 +68,8 @@ public final class Group {
   private final AtomicInteger active = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition allDone = lock.newCondition();
+  /** awaitAsync stages waiting for active to reach 0; guarded by lock; cancelled ones leave. */
+  private List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   /** The limit's slots, or null for no limit; replaced only by setLimit. */
   private volatile PermitQueue slots;
 
@@ -108,7 +119,7 @@ public final class Group {
     }
     Group g = withContext(ctx);
     for (ContextTask t : tasks) {
-      g.start(t, null);
+      g.start(t, null, null);
     }
     InterruptedException interrupt = null;
     try {
@@ -148,7 +159,7 @@ public final class Group {
     if (s != null) {
       s.acquire(Context.background(), 1);
     }
-    start(task, s);
+    start(task, s, null);
   }
 
   /**
@@ -163,7 +174,7 @@ public final class Group {
     if (s != null && !s.tryAcquire(1)) {
       return false;
     }
-    start(task, s);
+    start(task, s, null);
     return true;
   }
 
@@ -211,16 +222,154 @@ public final class Group {
     }
   }
 
+  /**
+   * {@link #await()} without blocking (Go's {@code Wait} as a stage): the returned stage completes
+   * once every task started so far has returned (at once if none is running); at that moment the
+   * group's context is cancelled and the stage completes normally, or exceptionally with an
+   * {@link ExecutionException} whose cause is the group's first failure.
+   *
+   * <p><b>Where dependents run.</b> Actions attached with the non-{@code Async} methods run on the
+   * thread of the task that finished last, right after it returned (or on the caller, if the
+   * group is idle); use the {@code *Async} methods with an executor to choose.
+   *
+   * <p><b>Cancellation.</b> Each call returns a new stage. Cancelling it (e.g. the Kotlin bridge
+   * does when the awaiting coroutine is cancelled) cancels the group's context with the
+   * {@code CancellationException} as cause, as an interrupt of {@code await} does, and removes
+   * the stage from the group; the tasks may still be running.
+   */
+  public CompletionStage<Void> awaitAsync() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    boolean idle;
+    lock.lock();
+    try {
+      idle = active.get() == 0;
+      if (!idle) {
+        idleWaiters.add(f);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (idle) {
+      completeAwait(f);
+      return f;
+    }
+    f.whenComplete((v, e) -> {
+      if (f.isCancelled()) {
+        lock.lock();
+        try {
+          idleWaiters.remove(f);
+        } finally {
+          lock.unlock();
+        }
+        ctx.cancel(e);
+      }
+    });
+    return f;
+  }
+
+  private void completeAwait(CompletableFuture<Void> f) {
+    Throwable first = error.get();
+    ctx.cancel(first);
+    if (first != null) {
+      f.completeExceptionally(new ExecutionException(first));
+    } else {
+      f.complete(null);
+    }
+  }
+
+  /**
+   * {@link #go} without blocking: starts {@code task} once the limit allows, waiting in the
+   * limit's FIFO line (shared with blocked {@code go} calls) without holding a thread. The
+   * returned stage completes when the task has been handed to the executor: at once if a slot is
+   * free (or there is no limit), else on the task's own thread just before the task runs. It
+   * completes exceptionally with {@link RejectedExecutionException} if the executor rejects the
+   * task (the slot is given back). A task that waited is handed to the executor
+   * ({@code Executor.execute}) by the thread that freed its slot: the thread of a task that just
+   * finished, after the group's state is consistent.
+   *
+   * <p><b>Cancellation.</b> Cancelling the stage while it waits for a slot withdraws the request:
+   * the task never starts and the line moves on. If the slot was granted at that instant the task
+   * starts anyway (and counts for {@link #await()} as usual), although the stage reports
+   * cancellation.
+   */
+  public CompletionStage<Void> goAsync(ContextTask task) {
+    Objects.requireNonNull(task, "task");
+    PermitQueue s = slots;
+    if (s == null || s.tryAcquire(1)) {
+      return startNow(task, s);
+    }
+    SlotWaiter w = new SlotWaiter(task, s);
+    w.n = 1;
+    w.queue = s;
+    if (s.acquireOrEnqueue(w)) {
+      return startNow(task, s);
+    }
+    w.future.whenComplete((v, e) -> {
+      if (w.future.isCancelled() && !w.cancel()) {
+        w.decide(SlotWaiter.ABANDONED); // granted first: wake() starts it unless we decide first
+      }
+    });
+    return w.future;
+  }
+
+  private CompletionStage<Void> startNow(ContextTask task, PermitQueue s) {
+    try {
+      start(task, s, null);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** A goAsync request in the limit's line; wake() runs once it is granted a slot. */
+  private final class SlotWaiter extends LockWaiter {
+    static final int UNDECIDED = 0;
+    static final int STARTED = 1;
+    static final int ABANDONED = 2;
+
+    final ContextTask task;
+    final PermitQueue slots;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    final AtomicInteger decision = new AtomicInteger();
+
+    SlotWaiter(ContextTask task, PermitQueue slots) {
+      this.task = task;
+      this.slots = slots;
+    }
+
+    boolean decide(int d) {
+      return decision.compareAndSet(UNDECIDED, d);
+    }
+
+    @Override
+    protected void wake() { // granted (strict engine): the slot is ours
+      if (!decide(STARTED)) {
+        slots.release(1, 0); // the request was cancelled as it was granted
+        return;
+      }
+      try {
+        start(task, slots, future);
+      } catch (RejectedExecutionException e) {
+        future.completeExceptionally(e); // start gave the slot back
+      }
+    }
+  }
+
   /** Returns {@code Group[n running, failed|ok, ctx]}. */
   @Override
   public String toString() {
     return "Group[" + active.get() + " running, " + (error.get() != null ? "failed" : "ok") + ", " + ctx + "]";
   }
 
-  private void start(ContextTask task, PermitQueue s) {
+  private void start(ContextTask task, PermitQueue s, CompletableFuture<Void> started) {
     active.incrementAndGet();
     try {
-      executor.execute(() -> runTask(task, s));
+      executor.execute(() -> {
+        if (started != null) {
+          started.complete(null);
+        }
+        runTask(task, s);
+      });
     } catch (Throwable e) {
       finish(s); // undo: the task never ran
       throw e;
@@ -244,11 +393,21 @@ public final class Group {
       s.release(1, 0); // before the count: a waiting go() may start once await could return
     }
     if (active.decrementAndGet() == 0) {
+      List<CompletableFuture<Void>> idle = null;
       lock.lock();
       try {
         allDone.signalAll();
+        if (active.get() == 0 && !idleWaiters.isEmpty()) { // not restarted meanwhile
+          idle = idleWaiters;
+          idleWaiters = new ArrayList<>();
+        }
       } finally {
         lock.unlock();
+      }
+      if (idle != null) {
+        for (CompletableFuture<Void> f : idle) {
+          completeAwait(f);
+        }
       }
     }
   }

@@ -27,11 +27,28 @@ import java.util.function.Supplier;
  * thread may unlock it. Unlocking an unlocked mutex throws {@link IllegalStateException} and
  * changes nothing.
  *
- * <p><b>Fairness.</b> A thread that finds the mutex held joins a FIFO queue (after one more
- * look under the queue's lock) and parks. From then on nobody overtakes it: {@link #unlock()} hands the mutex directly to the
- * first queued thread, and neither {@code tryLock} nor a newly arriving {@code lock} can take it
- * while anyone is queued. So no queued thread starves. While nobody is queued, a free mutex goes
- * to whoever takes it first (one CAS, no allocation).
+ * <p><b>Fairness (Go's {@code sync.Mutex} model).</b> Waiters — threads blocked in
+ * {@code lock}, and coroutines suspended in the Kotlin bridge's {@code lock(ctx)} — stand in one
+ * FIFO line. The mutex has two modes:
+ *
+ * <ul>
+ *   <li><b>Normal</b>: {@link #unlock()} frees the mutex and wakes the first waiter, which then
+ *       tries to take it; a thread arriving meanwhile (or {@code tryLock}) may take it first
+ *       ("barging": a free mutex goes to whoever takes it, one CAS, even with waiters in line).
+ *       A woken waiter that loses stays first in line and waits again. This keeps throughput
+ *       close to a non-fair lock: a running thread does not wait for a parked one to wake up.
+ *   <li><b>Starvation</b>: when a woken waiter loses after having waited more than 1 ms (measured
+ *       with {@link System#nanoTime()}: starvation is about real scheduling, so a context's
+ *       virtual clock does not drive it), the mutex switches to hand-off. {@code unlock} then
+ *       passes the mutex directly to the first waiter without freeing it, and neither
+ *       {@code tryLock} nor a newcomer can take it; newcomers join the end of the line. The mode
+ *       ends when a waiter is handed the mutex after waiting less than 1 ms, or when the line is
+ *       empty.
+ * </ul>
+ *
+ * So a waiter is overtaken only while its wait is shorter than about 1 ms, and then only by
+ * callers that found the mutex free at that instant. {@link Semaphore} and {@link RWMutex} are
+ * strict FIFO instead (no barging at all).
  *
  * <p><b>Cancellation.</b> If the context is already done, {@code lock} throws its
  * {@link Context#err() err()} at once, even if the mutex is free (as Go's x/sync semaphore does).
@@ -53,7 +70,7 @@ import java.util.function.Supplier;
  */
 public final class Mutex {
   /** One permit: available (1) means unlocked. The whole state lives in the engine. */
-  private final PermitQueue permits = new PermitQueue(1);
+  private final PermitQueue permits = new PermitQueue(1, true);
 
   private Mutex() {}
 
@@ -63,8 +80,8 @@ public final class Mutex {
   }
 
   /**
-   * Locks the mutex, waiting in FIFO order while it is held, until it is acquired or {@code ctx}
-   * is done.
+   * Locks the mutex, waiting in line while it is held (see the fairness rules above), until it
+   * is acquired or {@code ctx} is done.
    *
    * @throws ContextException {@code ctx.err()} if {@code ctx} is done before the lock is held; the
    *     mutex is then not held by this call
@@ -76,7 +93,8 @@ public final class Mutex {
   }
 
   /**
-   * Locks the mutex if it is free and nobody is queued for it; never blocks.
+   * Locks the mutex if it is free; never blocks. In normal mode it may take a free mutex ahead of
+   * waiters (as Go's {@code TryLock}); in starvation mode it fails while anyone waits.
    *
    * @return whether the mutex is now held by the caller
    */
@@ -85,8 +103,11 @@ public final class Mutex {
   }
 
   /**
-   * Unlocks the mutex, handing it to the first queued thread if there is one. Any thread may
-   * call it.
+   * Unlocks the mutex: in normal mode frees it and wakes the first waiter; in starvation mode
+   * hands it to the first waiter. Any thread may call it. No waiter code runs inside this call
+   * (a woken thread runs on its own thread; a coroutine is resumed through its dispatcher, which
+   * for {@code Dispatchers.Unconfined} means on this thread right after the mutex's state is
+   * consistent, as with any Unconfined resumption).
    *
    * @throws IllegalStateException if the mutex is not locked (nothing changes)
    */
@@ -118,6 +139,16 @@ public final class Mutex {
   /** Returns whether the mutex is held (a snapshot, for monitoring and tests). */
   public boolean isLocked() {
     return permits.available() == 0;
+  }
+
+  /** The engine, for {@link LockWaiter}. */
+  PermitQueue permits() {
+    return permits;
+  }
+
+  /** Whether the mutex is in starvation (hand-off) mode (a snapshot; for tests). */
+  boolean starving() {
+    return permits.starving();
   }
 
   /** Returns the number of queued waiters (O(n) snapshot; for tests). */

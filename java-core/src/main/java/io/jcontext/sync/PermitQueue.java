@@ -8,63 +8,68 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The engine of {@link Semaphore}, {@link Mutex}, {@link RWMutex} and the limit of {@link Group}:
- * a weighted count of permits with a strict FIFO queue of context-aware waiters, following
- * {@code golang.org/x/sync/semaphore.Weighted}.
+ * The one engine of {@link Semaphore}, {@link Mutex}, {@link RWMutex} and the limit of
+ * {@link Group}: a weighted count of permits and one FIFO line of context-aware waiters, which
+ * are parked threads or (through {@link LockWaiter}) suspended coroutines, in the same line.
  *
  * <pre>
  * Implementation overview
  *
  * State. One volatile long, {@code state = available << 1 | QUEUED}. QUEUED is set exactly when
- * the waiter queue is non-empty. The fast paths are one CAS on it and allocate nothing:
- *   acquire: QUEUED clear and available >= n  -->  CAS available -= n
- *   release: QUEUED clear                     -->  CAS available += n
- * For size 1 (Mutex) both states are known in advance (free = ONE_FREE, held = 0), so lock and
- * unlock are a single CAS with no read first (no load-to-CAS dependency); a failed CAS sends
- * them to the general code, which reads the word and decides. A done check of the context is
- * skipped for background(), which can never be done.
- * A CAS expects QUEUED clear, so once a thread has queued, no fast path can succeed: there is
- * no barging past a waiter (x/sync's rule; tryAcquire fails while anyone waits). While QUEUED
- * is set only the holder of {@code lock} changes the word, so it may write it plainly.
+ * the line is non-empty. The fast paths are one CAS on it and allocate nothing:
+ *   acquire: available >= n and (QUEUED clear or barging)  -->  CAS available -= n
+ *   release: QUEUED clear                                   -->  CAS available += n
+ * For size 1 the free/held words are known in advance, so Mutex lock and unlock are one CAS
+ * with no read first. A done check of the context is skipped for background().
  *
- * Queue. A doubly linked FIFO of {@link Waiter} nodes guarded by {@code lock} (held only for a
- * few pointer updates, never while parking or running user code). A waiter node moves once:
+ * Two policies.
+ *  - Strict (Semaphore, RWMutex, Group; x/sync): a fast path needs QUEUED clear, so nobody
+ *    barges past a waiter; while QUEUED is set only the holder of {@code lock} writes state.
+ *    A release hands permits straight to the head waiters that fit, in order, stopping at the
+ *    first that does not fit (head-of-line blocking): GRANTED, unlinked, then woken.
+ *  - Barging (Mutex; Go's sync.Mutex). Normal mode: an unlock frees the mutex and wakes the
+ *    first waiter (WAITING -> WOKEN; it stays first in line). The woken waiter retries under
+ *    {@code lock}; a newcomer may have taken the mutex first (one CAS, even with QUEUED set),
+ *    and then the waiter waits again, first in line. A waiter that has waited over
+ *    STARVATION_NANOS (1 ms of System.nanoTime(): starvation is about real scheduling, not the
+ *    context's clock) when it fails sets {@code starving}. Starvation mode: unlock hands the
+ *    mutex to the first waiter without freeing it (so no CAS can barge: starving implies
+ *    available == 0), and it ends when the waiter handed the mutex waited under 1 ms or the
+ *    line is empty. Only one waiter is WOKEN at a time (the first): an unlock finding it WOKEN
+ *    wakes nobody. Under barging, state may change by CAS while QUEUED is set, so every write
+ *    under {@code lock} is a CAS or an atomic add.
  *
- *     WAITING --grant (releaser, under lock)-------------> GRANTED    permits are the waiter's
- *        |
- *        +----cancel (ctx onDone callback, or interrupt)--> CANCELLED  the waiter gets nothing
+ * Line. A doubly linked list of LockWaiter nodes guarded by {@code lock} (held for a few pointer
+ * updates only, never while parking or running user code). A node's state:
+ *     WAITING <-> WOKEN (barging only) --grant--> GRANTED   permits are the waiter's
+ *        \-------------------------------cancel--> CANCELLED the waiter gets nothing
+ * A CAS on the node decides every race between a grant and a cancellation. A releaser takes
+ * the permits off state before its grant CAS and gives them back if the CAS loses. Wake-ups
+ * ({@link LockWaiter#wake()}: unpark, or resume a continuation) are collected under the lock
+ * and made after it is released, so no waiter code runs under it. A cancelled node is unlinked
+ * by its owner (or skipped by a releaser meeting it at the head) and the line is re-examined,
+ * so a cancelled head lets the waiters behind it in.
  *
- * The CAS on {@code Waiter.state} decides every race between a grant and a cancellation. A
- * releaser takes the permits off {@code state} before its grant CAS (and puts them back if the
- * CAS loses), because a granted waiter may run, and release, at once (found by Lincheck).
- * A thread that misses the fast path looks once more under the lock, then queues; it does not
- * spin (spinning bought no measurable throughput here and hid interleavings from the model
- * checker). Releases hand permits straight to the head waiter(s) that fit (available never rises while
- * they wait), in order, stopping at the first that does not fit (head-of-line blocking, so a
- * large request is never starved by small ones). Cancelled nodes are unlinked by their own
- * thread in O(1), or skipped and unlinked by a releaser that meets them at the head; after an
- * unlink the queue is re-examined, so a cancelled head wakes the waiters behind it.
- *
- * Context. A waiter registers itself with {@code ctx.onDone} and parks; the callback only CASes
- * the node to CANCELLED and unparks (no lock, no blocking, as onDone callbacks must). The
- * registration is stopped in a finally, so no wait leaves anything registered. Timeouts
- * therefore follow the context tree's clock: a VirtualClock drives them.
+ * Context (threads). A thread registers its node with {@code ctx.onDone}; the callback only
+ * CASes the node to CANCELLED and unparks. The registration is stopped in a finally.
  *
  * Outcomes (x/sync v0.7.0+). A done ctx fails the call up front, even with free permits. A
- * waiter woken GRANTED that then finds ctx done gives the permits back (to the next waiters)
- * and fails: a failed call never holds permits. An interrupt that wins the CAS fails the call
- * with InterruptedException; one that loses is re-asserted on the thread.
+ * thread woken GRANTED that then finds ctx done gives the permits back and fails. An interrupt
+ * is looked at only when the thread has to wait: one that wins the cancel CAS fails the call
+ * with InterruptedException, one that loses is re-asserted on the thread.
  *
- * Memory model. Permits pass from releaser to acquirer either through a CAS on state or through
- * the CAS of Waiter.state that the parked waiter then reads: release happens-before acquire.
+ * Memory model. Permits pass from releaser to acquirer through a CAS on state or on the node's
+ * state, which the waiter then reads: release happens-before acquire.
  * </pre>
  */
 final class PermitQueue {
   /** The largest size: {@code available} must fit beside the QUEUED bit. */
   static final long MAX_SIZE = Long.MAX_VALUE >> 1;
+  /** Go's starvationThresholdNs: a waiter kept waiting this long switches a Mutex to hand-off. */
+  static final long STARVATION_NANOS = 1_000_000L;
 
   private static final long QUEUED = 1L;
-  /** The state of a size-1 queue (a Mutex) that is free with nobody queued: available 1. */
+  /** A size-1 queue that is free with nobody queued: available 1. */
   private static final long ONE_FREE = 1L << 1;
   /** Never done: {@code ctx == BACKGROUND} skips the (possibly megamorphic) isDone() call. */
   private static final Context BACKGROUND = Context.background();
@@ -80,16 +85,28 @@ final class PermitQueue {
 
   /** Total permits; 0 only for Group's limit 0, where every acquire waits for its ctx. */
   final long size;
+  /** Go's sync.Mutex policy (size 1 only); false: x/sync's strict FIFO. */
+  final boolean barging;
   /** available << 1 | QUEUED; 0 <= available <= size; QUEUED iff head != null (outside lock). */
   private volatile long state;
-  /** Guards head, tail, the Waiter links and writes of state while QUEUED is set. */
+  /** Guards head, tail, the node links, starving, and writes of state while QUEUED is set. */
   private final ReentrantLock lock = new ReentrantLock();
-  /** First and last queued waiter, or null; guarded by lock. */
-  private Waiter head;
-  private Waiter tail;
+  /** First and last waiter in line, or null; guarded by lock. */
+  private LockWaiter head;
+  private LockWaiter tail;
+  /** Barging only: starvation (hand-off) mode. Implies available == 0 and a non-empty line. */
+  private boolean starving;
 
   PermitQueue(long size) {
+    this(size, false);
+  }
+
+  PermitQueue(long size, boolean barging) {
+    if (barging && size != 1) {
+      throw new IllegalArgumentException("barging needs size 1");
+    }
     this.size = size;
+    this.barging = barging;
     this.state = size << 1;
   }
 
@@ -98,12 +115,12 @@ final class PermitQueue {
     return state >> 1;
   }
 
-  /** Returns the number of queued waiters (a snapshot, O(n); for tests and toString). */
+  /** Returns the number of waiters in line (a snapshot, O(n); for tests and toString). */
   int queueLength() {
     lock.lock();
     try {
       int n = 0;
-      for (Waiter w = head; w != null; w = w.next) {
+      for (LockWaiter w = head; w != null; w = w.next) {
         n++;
       }
       return n;
@@ -112,11 +129,21 @@ final class PermitQueue {
     }
   }
 
-  /** Takes {@code n} permits (1 <= n) unless someone waits; never blocks. */
+  /** Whether the mutex is in starvation mode (a snapshot; for tests). */
+  boolean starving() {
+    lock.lock();
+    try {
+      return starving;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes {@code n} permits (1 <= n) unless the policy says wait; never blocks. */
   boolean tryAcquire(long n) {
     for (;;) {
       long s = state;
-      if ((s & QUEUED) != 0 || (s >> 1) < n) {
+      if (((s & QUEUED) != 0 && !barging) || (s >> 1) < n) {
         return false;
       }
       if (STATE.compareAndSet(this, s, s - (n << 1))) {
@@ -126,28 +153,26 @@ final class PermitQueue {
   }
 
   /**
-   * Takes the one permit of a size-1 queue (a {@link Mutex}) unless it is taken or someone waits.
-   * Free and unqueued is exactly {@code state == ONE_FREE}, so this is one CAS with no read
-   * before it, and a failed CAS means "no" (the CAS is the whole decision, as in tryAcquire).
+   * Takes the one permit of a size-1 queue if it is free (and, strict, nobody waits): one CAS
+   * with no read before it (two when barging past a line).
    */
   boolean tryAcquireOne() {
-    return STATE.compareAndSet(this, ONE_FREE, 0L);
+    return STATE.compareAndSet(this, ONE_FREE, 0L)
+        || (barging && STATE.compareAndSet(this, ONE_FREE | QUEUED, QUEUED));
   }
 
-  /** Takes {@code n} permits (1 <= n), waiting in FIFO order until granted or ctx is done. */
+  /** Takes {@code n} permits (1 <= n), waiting in line until granted or ctx is done. */
   void acquire(Context ctx, long n) throws InterruptedException {
     throwIfDone(ctx);
-    long s = state;
-    if ((s & QUEUED) == 0 && (s >> 1) >= n && STATE.compareAndSet(this, s, s - (n << 1))) {
-      return;
+    if (!tryAcquire(n)) {
+      acquireSlow(ctx, n);
     }
-    acquireSlow(ctx, n);
   }
 
   /** {@link #acquire} of the one permit of a size-1 queue: one CAS when it is free. */
   void acquireOne(Context ctx) throws InterruptedException {
     throwIfDone(ctx);
-    if (!STATE.compareAndSet(this, ONE_FREE, 0L)) {
+    if (!tryAcquireOne()) {
       acquireSlow(ctx, 1);
     }
   }
@@ -164,43 +189,67 @@ final class PermitQueue {
       ctx.awaitDone(); // can never fit: wait for ctx without queueing (blocks nobody else)
       throw ctx.err();
     }
-    if (Thread.interrupted()) {
-      throw new InterruptedException();
+    ThreadWaiter w = new ThreadWaiter();
+    w.n = n;
+    w.queue = this;
+    // The interrupt status is looked at only once the thread must wait (in await), so a
+    // pre-interrupted acquire that finds permits on this second look succeeds.
+    if (!acquireOrEnqueue(w)) {
+      await(ctx, w);
     }
-    Waiter w = new Waiter(n);
+  }
+
+  /** Under the lock: takes the permits if the policy allows, else puts {@code w} in line. */
+  boolean acquireOrEnqueue(LockWaiter w) {
+    long now = barging ? System.nanoTime() : 0L;
+    long n = w.n;
     lock.lock();
     try {
       for (;;) {
         long s = state;
-        if ((s & QUEUED) == 0) {
-          if ((s >> 1) >= n) {
-            if (STATE.compareAndSet(this, s, s - (n << 1))) {
-              return;
+        boolean queued = (s & QUEUED) != 0;
+        if ((!queued || barging) && (s >> 1) >= n) {
+          if (STATE.compareAndSet(this, s, s - (n << 1))) {
+            if (w.grant()) {
+              return true;
             }
-            continue;
+            STATE.getAndAdd(this, n << 1); // cancelled before it started: take nothing
+            return false;
           }
-          if (!STATE.compareAndSet(this, s, s | QUEUED)) {
-            continue;
-          }
+          continue;
         }
-        enqueue(w);
-        break;
+        if (w.state == LockWaiter.CANCELLED) {
+          return false; // cancelled before it started: do not join the line
+        }
+        if (queued || STATE.compareAndSet(this, s, s | QUEUED)) {
+          break;
+        }
       }
+      w.since = now;
+      enqueue(w);
+      return false;
     } finally {
       lock.unlock();
     }
-    await(ctx, w);
   }
 
-  private void await(Context ctx, Waiter w) throws InterruptedException {
+  private void await(Context ctx, ThreadWaiter w) throws InterruptedException {
     boolean interruptedFirst = false;
     boolean interruptLost = false;
     Stop reg = null;
     try {
       reg = ctx.onDone(w); // runs w at once if ctx is already done
-      while (w.state == Waiter.WAITING) {
+      for (;;) {
+        int st = w.state;
+        if (st == LockWaiter.GRANTED || st == LockWaiter.CANCELLED) {
+          break;
+        }
+        if (st == LockWaiter.WOKEN) {
+          retry(w); // took it (GRANTED) or waits again (WAITING), or lost to a cancel
+          continue;
+        }
         if (Thread.interrupted()) {
-          interruptedFirst = w.cancel();
+          interruptedFirst = w.casCancel();
           interruptLost = !interruptedFirst;
           break;
         }
@@ -217,7 +266,7 @@ final class PermitQueue {
     if (interruptLost) {
       Thread.currentThread().interrupt(); // the grant or the ctx won; keep the interrupt for later
     }
-    if (w.state == Waiter.GRANTED && !ctx.isDone()) {
+    if (w.state == LockWaiter.GRANTED && !ctx.isDone()) {
       return;
     }
     abandon(w); // cancelled, or granted as ctx ended: give the permits back and fail (x/sync)
@@ -227,27 +276,74 @@ final class PermitQueue {
     throw ctx.err();
   }
 
-  /** Undoes a wait: returns granted permits, or unlinks the (cancelled) node. */
-  private void abandon(Waiter w) {
-    if (!w.cancel() && w.state == Waiter.GRANTED) {
+  /** Undoes a wait: returns granted permits, or unlinks the cancelled node. */
+  private void abandon(LockWaiter w) {
+    if (!cancel(w)) {
       release(w.n, 0);
-      return;
+    }
+  }
+
+  /** Thread path: true if {@code w} left holding nothing, false if granted. */
+  boolean cancel(LockWaiter w) {
+    if (!w.casCancel() && w.state == LockWaiter.GRANTED) {
+      return false;
+    }
+    unlinkCancelled(w);
+    return true;
+  }
+
+  /** Takes a CANCELLED node out of the line (if in it) and lets the line move on. */
+  void unlinkCancelled(LockWaiter w) {
+    LockWaiter wake = null;
+    lock.lock();
+    try {
+      if (isLinked(w)) {
+        unlink(w);
+        wake = grantWaiters(); // the removed node may have blocked (or been woken for) the line
+      }
+    } finally {
+      lock.unlock();
+    }
+    wakeAll(wake);
+  }
+
+  /** {@link LockWaiter#retry()}: true if {@code w} holds its permits now. */
+  boolean retry(LockWaiter w) {
+    if (w.state == LockWaiter.GRANTED) {
+      return true;
     }
     lock.lock();
     try {
-      if (w.linked) {
-        unlink(w);
-        grantWaiters(); // the removed node may have blocked the head of the queue
+      if (!w.casState(LockWaiter.WOKEN, LockWaiter.WAITING)) {
+        return w.state == LockWaiter.GRANTED; // handed over meanwhile, or cancelled
       }
+      for (;;) {
+        long s = state;
+        if ((s >> 1) < w.n) {
+          break;
+        }
+        if (STATE.compareAndSet(this, s, s - (w.n << 1))) {
+          if (w.grant()) {
+            unlink(w);
+            return true;
+          }
+          STATE.getAndAdd(this, w.n << 1); // cancelled meanwhile: its owner unlinks and re-examines
+          return false;
+        }
+      }
+      // A newcomer took it first: wait again, first in line.
+      if (barging && System.nanoTime() - w.since > STARVATION_NANOS) {
+        starving = true; // available is 0 here, and only releaseSlow (under lock) frees it now
+      }
+      return false;
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * {@code release(1, 0)} of a size-1 queue (a {@link Mutex}): held and unqueued is
-   * exactly {@code state == 0}, so the common unlock is one CAS with no read before it; anything
-   * else (queued waiters, an unlock of an unlocked mutex, a lost race) takes the general path.
+   * {@code release(1, 0)} of a size-1 queue: held and unqueued is exactly {@code state == 0}, so
+   * the common unlock is one CAS with no read before it.
    */
   void releaseOne() {
     if (!STATE.compareAndSet(this, 0L, ONE_FREE)) {
@@ -256,8 +352,8 @@ final class PermitQueue {
   }
 
   /**
-   * Returns {@code n} permits and hands them to the waiters that fit, in order. Throws, changing
-   * nothing, if fewer than {@code n} are held or fewer than {@code minAvailable} are available.
+   * Returns {@code n} permits and hands them to the waiters in line. Throws, changing nothing, if
+   * fewer than {@code n} are held or fewer than {@code minAvailable} are available.
    */
   void release(long n, long minAvailable) {
     for (;;) {
@@ -274,18 +370,32 @@ final class PermitQueue {
   }
 
   private void releaseSlow(long n, long minAvailable) {
+    LockWaiter wake;
     lock.lock();
     try {
-      for (;;) {
-        long s = state;
-        checkRelease(s >> 1, n, minAvailable);
-        if (STATE.compareAndSet(this, s, s + (n << 1))) {
-          break;
+      if (starving) {
+        checkRelease(state >> 1, n, minAvailable);
+        wake = handOff();
+        if (wake == null) {
+          free(n, minAvailable); // nobody left to hand it to
         }
+      } else {
+        free(n, minAvailable);
+        wake = grantWaiters();
       }
-      grantWaiters();
     } finally {
       lock.unlock();
+    }
+    wakeAll(wake);
+  }
+
+  private void free(long n, long minAvailable) {
+    for (;;) {
+      long s = state;
+      checkRelease(s >> 1, n, minAvailable);
+      if (STATE.compareAndSet(this, s, s + (n << 1))) {
+        return;
+      }
     }
   }
 
@@ -296,13 +406,40 @@ final class PermitQueue {
     }
   }
 
-  /** Grants head waiters while they fit; drops cancelled ones; clears QUEUED when empty. */
-  private void grantWaiters() {
-    Waiter w;
+  /**
+   * Under the lock: serves the line after permits were freed or a node left. Strict: grants head
+   * waiters while they fit and returns them chained through {@code next}. Barging: wakes the
+   * first waiter if the mutex is free (or hands it over when starving). Returns the nodes to
+   * wake once the lock is released, or null.
+   */
+  private LockWaiter grantWaiters() {
+    if (barging) {
+      if (starving) {
+        return (state >> 1) == 0 ? null : handOffFree();
+      }
+      LockWaiter w;
+      while ((w = head) != null) {
+        int st = w.state;
+        if (st == LockWaiter.CANCELLED) {
+          unlink(w);
+          continue;
+        }
+        if (st == LockWaiter.WOKEN || (state >> 1) == 0) {
+          return null; // already told, or held again: its unlock will wake the line
+        }
+        if (w.casState(LockWaiter.WAITING, LockWaiter.WOKEN)) {
+          return w; // stays first in line; its retry takes the mutex or waits again
+        }
+      }
+      return null;
+    }
+    LockWaiter first = null;
+    LockWaiter last = null;
+    LockWaiter w;
     while ((w = head) != null) {
-      long s = state; // QUEUED is set: only we write it
-      if (w.state != Waiter.CANCELLED && (s >> 1) < w.n) {
-        return; // head-of-line blocking: nobody overtakes a waiter that does not fit yet
+      long s = state; // QUEUED is set and strict: only we write it
+      if (w.state != LockWaiter.CANCELLED && (s >> 1) < w.n) {
+        break; // head-of-line blocking: nobody overtakes a waiter that does not fit yet
       }
       boolean granted = false;
       if ((s >> 1) >= w.n) {
@@ -315,14 +452,77 @@ final class PermitQueue {
       }
       unlink(w); // last: it may clear QUEUED, after which fast paths touch state again
       if (granted) {
-        LockSupport.unpark(w.thread);
+        if (last == null) {
+          first = w;
+        } else {
+          last.next = w;
+        }
+        last = w;
       }
+    }
+    return first;
+  }
+
+  /** Starving, mutex free (a node left while nobody held it): take it back and hand it over. */
+  private LockWaiter handOffFree() {
+    for (;;) {
+      long s = state;
+      if (STATE.compareAndSet(this, s, s - ONE_FREE)) {
+        break;
+      }
+    }
+    LockWaiter w = handOff();
+    if (w == null) {
+      STATE.getAndAdd(this, ONE_FREE);
+    }
+    return w;
+  }
+
+  /**
+   * Starvation mode, under the lock, with the mutex held by the caller: hands it to the first
+   * live waiter (it stays held) and ends the mode if that waiter waited under 1 ms or was the
+   * last. Returns the waiter to wake, or null (line empty, mode ended) if nobody took it.
+   */
+  private LockWaiter handOff() {
+    LockWaiter w;
+    while ((w = head) != null) {
+      boolean granted = w.grant();
+      unlink(w);
+      if (granted) {
+        if (head == null || System.nanoTime() - w.since < STARVATION_NANOS) {
+          starving = false;
+        }
+        return w;
+      }
+    }
+    starving = false;
+    return null;
+  }
+
+  /** After the lock is released: wakes what grantWaiters/handOff returned. */
+  private void wakeAll(LockWaiter w) {
+    if (w == null) {
+      return;
+    }
+    if (barging) {
+      w.wake(); // one node; if WOKEN it is still linked, so its next is a line link, not a chain
+      return;
+    }
+    while (w != null) {
+      LockWaiter nx = w.next; // granted nodes are unlinked: next chains the wake-ups
+      w.next = null;
+      w.wake();
+      w = nx;
     }
   }
 
-  private void enqueue(Waiter w) {
-    w.linked = true;
+  private boolean isLinked(LockWaiter w) {
+    return w.prev != null || head == w;
+  }
+
+  private void enqueue(LockWaiter w) {
     w.prev = tail;
+    w.next = null;
     if (tail == null) {
       head = w;
     } else {
@@ -331,9 +531,9 @@ final class PermitQueue {
     tail = w;
   }
 
-  private void unlink(Waiter w) {
-    Waiter p = w.prev;
-    Waiter nx = w.next;
+  private void unlink(LockWaiter w) {
+    LockWaiter p = w.prev;
+    LockWaiter nx = w.next;
     if (p == null) {
       head = nx;
     } else {
@@ -346,52 +546,25 @@ final class PermitQueue {
     }
     w.prev = null;
     w.next = null;
-    w.linked = false;
     if (head == null) {
-      STATE.setVolatile(this, state & ~QUEUED);
+      starving = false;
+      STATE.getAndBitwiseAnd(this, ~QUEUED);
     }
   }
 
-  /** A queued acquire: its thread, its weight, and its one-way state; also its ctx callback. */
-  private static final class Waiter implements Runnable {
-    static final int WAITING = 0;
-    static final int GRANTED = 1;
-    static final int CANCELLED = 2;
-    private static final VarHandle W_STATE;
-
-    static {
-      try {
-        W_STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
+  /** A parked thread in line; also its ctx's onDone callback. */
+  private static final class ThreadWaiter extends LockWaiter implements Runnable {
     final Thread thread = Thread.currentThread();
-    final long n;
-    /** WAITING until the first of grant() and cancel() wins; never changes after. */
-    volatile int state;
-    /** Queue links and membership; guarded by the PermitQueue's lock. */
-    Waiter prev;
-    Waiter next;
-    boolean linked;
 
-    Waiter(long n) {
-      this.n = n;
-    }
-
-    boolean grant() {
-      return W_STATE.compareAndSet(this, WAITING, GRANTED);
-    }
-
-    boolean cancel() {
-      return W_STATE.compareAndSet(this, WAITING, CANCELLED);
+    @Override
+    protected void wake() {
+      LockSupport.unpark(thread);
     }
 
     /** The context is done: cancel unless already granted, and wake the thread. */
     @Override
     public void run() {
-      if (cancel()) {
+      if (casCancel()) {
         LockSupport.unpark(thread);
       }
     }

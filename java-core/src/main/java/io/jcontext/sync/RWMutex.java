@@ -19,7 +19,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p><b>Fairness.</b> Waiters form one FIFO queue. A waiting writer blocks every later
+ * <p><b>Fairness.</b> Waiters (blocked threads and coroutines suspended in the Kotlin bridge's
+ * {@code rLockSuspending}/{@code lockSuspending}) form one FIFO queue. A waiting writer blocks every later
  * {@code rLock} and {@code tryRLock} (Go's writer preference), which also means a reader must not
  * take the read lock again while it holds it if a writer may be waiting: it would wait for
  * itself. When the writer unlocks, the readers queued behind it enter together, up to the next
@@ -41,7 +42,7 @@ import java.util.Objects;
  */
 public final class RWMutex {
   /** A reader holds 1 permit, a writer all of them: available == WRITER means unlocked. */
-  private static final long WRITER = PermitQueue.MAX_SIZE;
+  static final long WRITER = PermitQueue.MAX_SIZE;
 
   private final PermitQueue permits = new PermitQueue(WRITER);
 
@@ -120,6 +121,11 @@ public final class RWMutex {
   /** Returns whether the write lock is held (a snapshot). */
   public boolean isWriteLocked() {
     return permits.available() == 0;
+  }
+
+  /** The engine, for {@link LockWaiter}. */
+  PermitQueue permits() {
+    return permits;
   }
 
   /** Returns the number of queued waiters (O(n) snapshot; for tests). */

@@ -18,7 +18,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p><b>Fairness.</b> Strictly FIFO without barging: once a caller waits, no later
+ * <p><b>Fairness.</b> One line for blocked threads and for coroutines suspended in the Kotlin
+ * bridge's {@code acquireSuspending}. Strictly FIFO without barging: once a caller waits, no later
  * {@code acquire} or {@code tryAcquire} gets permits before it, even a small one that would fit
  * (head-of-line blocking, so large requests never starve). {@link #release(long)} hands permits
  * straight to the waiters at the head of the queue, as many as fit, in order. While nobody is
@@ -111,6 +112,11 @@ public final class Semaphore {
   /** Returns the number of permits neither held nor granted (a snapshot). */
   public long availablePermits() {
     return permits.available();
+  }
+
+  /** The engine, for {@link LockWaiter}. */
+  PermitQueue permits() {
+    return permits;
   }
 
   /** Returns the number of queued waiters (O(n) snapshot; for tests). */

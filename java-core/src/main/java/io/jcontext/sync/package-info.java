@@ -21,8 +21,15 @@
  *       {@code io.jcontext.testing.VirtualClock}.
  *   <li>A thread interrupted while it waits throws {@link java.lang.InterruptedException} and
  *       leaves the primitive as if it had never waited.
- *   <li>Waiters are served in FIFO order and handed what they wait for directly; nothing barges
- *       past a queued waiter. The uncontended path is one CAS and allocates nothing.
+ *   <li>Each lock has one FIFO line, shared by blocked threads and (through
+ *       {@link io.jcontext.sync.LockWaiter}) suspended coroutines of the Kotlin bridge, with the
+ *       same semantics for both. {@code Semaphore}, {@code RWMutex} and the {@code Group} limit
+ *       are strict: waiters are handed what they wait for, nothing barges past them.
+ *       {@code Mutex} follows Go's {@code sync.Mutex}: barging, with a hand-off mode once a
+ *       waiter has waited over 1 ms. The uncontended path is one CAS and allocates nothing.
+ *   <li>No waiter code runs inside {@code unlock}/{@code release}: threads are unparked after
+ *       the state is consistent, outside any internal lock; coroutines resume through their
+ *       dispatcher.
  *   <li>Misuse (unlocking an unlocked lock, releasing more than is held, weights below 1) throws
  *       and changes nothing.
  * </ul>

@@ -19,6 +19,7 @@ public final class Samples {
         new io.jcontext.samples.seed002.Counters(),
         new io.jcontext.samples.seed002.TimerRace(),
         new io.jcontext.samples.seed002.Deadlocks(),
+        new io.jcontext.samples.kotlin.CoroutineRwDeadlock(),
         new io.jcontext.samples.seed002.SyncTestExamples(),
         new io.jcontext.samples.kotlin.CoroutineSyncTestExamples(),
         new io.jcontext.samples.seed003.ThreeWorkers(),

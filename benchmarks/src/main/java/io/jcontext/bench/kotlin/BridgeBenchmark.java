@@ -4,10 +4,10 @@ import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.bench.kt.BridgeOps;
 import io.jcontext.bench.kt.KxSync;
-import io.jcontext.kotlin.sync.ContextMutex;
+import io.jcontext.sync.Mutex;
 import java.util.concurrent.TimeUnit;
-import kotlinx.coroutines.sync.Mutex;
 import kotlinx.coroutines.sync.MutexKt;
+import kotlinx.coroutines.sync.SemaphoreKt;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,10 +26,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code mutexSuspend_*}: lock, increment, unlock, uncontended, {@link BridgeOps#BATCH}
- *       times in one {@code runBlocking}: the bridge's {@link ContextMutex#lock} with
- *       {@code Context.background()} vs kotlinx {@link Mutex} {@code lock()}.
- *   <li>{@code mutexTryLock_*}: the same through the non-suspending fast paths, called from
- *       Java: {@code ContextMutex.tryLock()}/{@code unlock()} vs kotlinx {@code tryLock(null)}/
+ *       times in one {@code runBlocking}: the jcontext {@link Mutex} through the bridge's
+ *       {@code lockSuspending(ctx)} with {@code Context.background()} vs kotlinx {@code Mutex}
+ *       {@code lock()}.
+ *   <li>{@code semaphoreSuspend_*}: the same with a 1-permit acquire/release: jcontext
+ *       {@code Semaphore.acquireSuspending(ctx, 1)} vs kotlinx {@code Semaphore(4).acquire()}.
+ *   <li>{@code mutexContendedDefault_*}: 2 coroutines on {@code Dispatchers.Default} share one
+ *       lock, {@link BridgeOps#BATCH} lock/increment/unlock each (score per lock).
+ *   <li>{@code mutexTryLock_*}: the non-suspending fast paths, called from Java:
+ *       {@code Mutex.tryLock()}/{@code unlock()} vs kotlinx {@code tryLock(null)}/
  *       {@code unlock(null)}.
  *   <li>{@code launchUndispatched_*} and {@code launchDispatched_*}: launch an empty coroutine
  *       and join it, {@link BridgeOps#BATCH} times in one {@code runBlocking}, started
@@ -54,15 +59,19 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(2)
 public class BridgeBenchmark {
-  private ContextMutex contextMutex;
-  private Mutex kxMutex;
+  private Mutex contextMutex;
+  private io.jcontext.sync.Semaphore contextSemaphore;
+  private kotlinx.coroutines.sync.Mutex kxMutex;
+  private kotlinx.coroutines.sync.Semaphore kxSemaphore;
   private CancellableContext live;
   private final KxSync.Counter counter = new KxSync.Counter();
 
   @Setup
   public void setUp() {
-    contextMutex = new ContextMutex();
+    contextMutex = Mutex.create();
+    contextSemaphore = io.jcontext.sync.Semaphore.create(4);
     kxMutex = MutexKt.Mutex(false);
+    kxSemaphore = SemaphoreKt.Semaphore(4, 0);
     live = Context.background().withCancel();
   }
 
@@ -86,8 +95,32 @@ public class BridgeBenchmark {
   }
 
   @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public long semaphoreSuspend_jcontext() {
+    return BridgeOps.contextSemaphoreLoop(contextSemaphore, Context.background(), counter);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BridgeOps.BATCH)
+  public long semaphoreSuspend_kotlinx() {
+    return BridgeOps.kotlinxSemaphoreLoop(kxSemaphore, counter);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(2 * BridgeOps.BATCH)
+  public long mutexContendedDefault_jcontext() {
+    return BridgeOps.contextMutexContended(contextMutex, Context.background(), counter);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(2 * BridgeOps.BATCH)
+  public long mutexContendedDefault_kotlinx() {
+    return BridgeOps.kotlinxMutexContended(kxMutex, counter);
+  }
+
+  @Benchmark
   public long mutexTryLock_jcontext() {
-    ContextMutex m = contextMutex;
+    Mutex m = contextMutex;
     if (!m.tryLock()) {
       throw new AssertionError("uncontended tryLock failed");
     }
@@ -100,7 +133,7 @@ public class BridgeBenchmark {
 
   @Benchmark
   public long mutexTryLock_kotlinx() {
-    Mutex m = kxMutex;
+    kotlinx.coroutines.sync.Mutex m = kxMutex;
     if (!m.tryLock(null)) {
       throw new AssertionError("uncontended tryLock failed");
     }

@@ -6,7 +6,6 @@ import io.jcontext.Key;
 import io.jcontext.bench.CpuTime;
 import io.jcontext.bench.kt.BridgeOps;
 import io.jcontext.bench.kt.KxSync;
-import io.jcontext.kotlin.sync.ContextMutex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class CpuTimeMain {
     }
   }
 
-  private static final ContextMutex CONTEXT_MUTEX = new ContextMutex();
+  private static final io.jcontext.sync.Mutex CONTEXT_MUTEX = io.jcontext.sync.Mutex.create();
   private static final kotlinx.coroutines.sync.Mutex KX_MUTEX = MutexKt.Mutex(false);
   private static final KxSync.Counter COUNTER = new KxSync.Counter();
 

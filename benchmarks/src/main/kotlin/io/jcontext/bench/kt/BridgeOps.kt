@@ -4,7 +4,12 @@ import io.jcontext.Context
 import io.jcontext.kotlin.asCoroutineContext
 import io.jcontext.kotlin.currentContext
 import io.jcontext.kotlin.launch
-import io.jcontext.kotlin.sync.ContextMutex
+import io.jcontext.kotlin.sync.acquireSuspending
+import io.jcontext.kotlin.sync.lockSuspending
+import io.jcontext.sync.Mutex as JcMutex
+import io.jcontext.sync.Semaphore as JcSemaphore
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
@@ -18,14 +23,14 @@ import kotlinx.coroutines.sync.Mutex
 object BridgeOps {
   const val BATCH: Int = 1000
 
-  // ---- ContextMutex vs kotlinx Mutex, suspending lock() ----
+  // ---- jcontext Mutex (suspending form) vs kotlinx Mutex, suspending lock() ----
 
-  /** [BATCH] times: `lock(ctx)`, increment, `unlock()` on a bridge [ContextMutex]. */
+  /** [BATCH] times: `lockSuspending(ctx)`, increment, `unlock()` on a jcontext [JcMutex]. */
   @JvmStatic
-  fun contextMutexLoop(mutex: ContextMutex, ctx: Context, counter: KxSync.Counter): Long = runBlocking {
+  fun contextMutexLoop(mutex: JcMutex, ctx: Context, counter: KxSync.Counter): Long = runBlocking {
     var last = 0L
     repeat(BATCH) {
-      mutex.lock(ctx)
+      mutex.lockSuspending(ctx)
       try {
         last = ++counter.value
       } finally {
@@ -48,6 +53,74 @@ object BridgeOps {
       }
     }
     last
+  }
+
+  // ---- jcontext Semaphore (suspending form) vs kotlinx Semaphore, uncontended ----
+
+  /** [BATCH] times: `acquireSuspending(ctx, 1)`, increment, `release(1)`. */
+  @JvmStatic
+  fun contextSemaphoreLoop(sem: JcSemaphore, ctx: Context, counter: KxSync.Counter): Long = runBlocking {
+    var last = 0L
+    repeat(BATCH) {
+      sem.acquireSuspending(ctx, 1)
+      try {
+        last = ++counter.value
+      } finally {
+        sem.release(1)
+      }
+    }
+    last
+  }
+
+  /** [BATCH] times: `acquire()`, increment, `release()` on a kotlinx [Semaphore]. */
+  @JvmStatic
+  fun kotlinxSemaphoreLoop(sem: Semaphore, counter: KxSync.Counter): Long = runBlocking {
+    var last = 0L
+    repeat(BATCH) {
+      sem.acquire()
+      try {
+        last = ++counter.value
+      } finally {
+        sem.release()
+      }
+    }
+    last
+  }
+
+  // ---- 2 coroutines on Dispatchers.Default sharing one lock: BATCH lock/unlock each ----
+
+  @JvmStatic
+  fun contextMutexContended(mutex: JcMutex, ctx: Context, counter: KxSync.Counter): Long = runBlocking {
+    repeat(2) {
+      launch(Dispatchers.Default) {
+        repeat(BATCH) {
+          mutex.lockSuspending(ctx)
+          try {
+            ++counter.value
+          } finally {
+            mutex.unlock()
+          }
+        }
+      }
+    }
+    counter.value
+  }
+
+  @JvmStatic
+  fun kotlinxMutexContended(mutex: Mutex, counter: KxSync.Counter): Long = runBlocking {
+    repeat(2) {
+      launch(Dispatchers.Default) {
+        repeat(BATCH) {
+          mutex.lock()
+          try {
+            ++counter.value
+          } finally {
+            mutex.unlock()
+          }
+        }
+      }
+    }
+    counter.value
   }
 
   // ---- launch with a jcontext element vs plain launch, each joined ----

@@ -5,7 +5,8 @@ import io.jcontext.Context
 import io.jcontext.ContextCancelledException
 import io.jcontext.ContextException
 import io.jcontext.TaskExecutors
-import io.jcontext.kotlin.sync.ContextMutex
+import io.jcontext.kotlin.sync.lockSuspending
+import io.jcontext.sync.Mutex
 import io.jcontext.samples.Sample
 import java.time.Duration
 import java.util.concurrent.CompletableFuture
@@ -21,8 +22,8 @@ import kotlinx.coroutines.withContext
 import kotlinx.coroutines.yield
 
 /**
- * Seed 004, task 15, mixed: one [ContextMutex] shared by a Java thread ([ContextMutex.lockBlocking])
- * and a coroutine ([ContextMutex.lock]). Whichever side waits, cancelling *its* context ends its
+ * Seed 004, task 15, mixed: one jcontext [Mutex] shared by a Java thread ([Mutex.lock], blocking)
+ * and a coroutine ([lockSuspending]); both wait in the same line. Whichever side waits, cancelling *its* context ends its
  * wait with `ctx.err()` without taking the lock, the holder keeps it, and afterwards the lock is
  * free and usable by the other side. Then both kinds of waiters contend with short timeouts: every
  * attempt ends as an acquisition or a deadline, and the mutex is free at the end.
@@ -42,13 +43,13 @@ public class MixedMutex : Sample {
 
   /** A coroutine holds the lock; a Java thread waits on it; its context is cancelled. */
   public fun javaWaiterCancelled(): CancelledWait = runBlocking {
-    val mu = ContextMutex()
-    mu.lock()
+    val mu = Mutex.create()
+    mu.lockSuspending(Context.background())
     val ctx = Context.background().withCancel()
     val outcome = CompletableFuture<Throwable?>()
     val waiter = Thread({
       try {
-        mu.lockBlocking(ctx)
+        mu.lock(ctx)
         mu.unlock()
         outcome.complete(null)
       } catch (e: Throwable) {
@@ -64,7 +65,7 @@ public class MixedMutex : Sample {
     val lockedAfter = mu.isLocked
     // The other side (a Java thread) can take it now.
     val usable = withContext(Dispatchers.IO) {
-      mu.lockBlocking(Context.background().withTimeout(Duration.ofSeconds(10)))
+      mu.lock(Context.background().withTimeout(Duration.ofSeconds(10)))
       mu.unlock()
       true
     }
@@ -73,11 +74,11 @@ public class MixedMutex : Sample {
 
   /** A Java thread holds the lock; a coroutine waits on it; its context is cancelled. */
   public fun coroutineWaiterCancelled(): CancelledWait = runBlocking {
-    val mu = ContextMutex()
+    val mu = Mutex.create()
     val holding = CountDownLatch(1)
     val release = CountDownLatch(1)
     val holder = Thread({
-      mu.lockBlocking(Context.background())
+      mu.lock(Context.background())
       holding.countDown()
       release.await()
       mu.unlock()
@@ -88,7 +89,7 @@ public class MixedMutex : Sample {
     var error: Throwable? = null
     val waiter = launch(start = CoroutineStart.UNDISPATCHED) {
       try {
-        mu.lock(ctx)
+        mu.lockSuspending(ctx)
         mu.unlock()
       } catch (e: ContextException) {
         error = e
@@ -106,12 +107,12 @@ public class MixedMutex : Sample {
 
   /** A coroutine waiting for the lock is cancelled through its Job (no context involved). */
   public fun coroutineJobCancelled(): CancelledWait = runBlocking {
-    val mu = ContextMutex()
-    mu.lock()
+    val mu = Mutex.create()
+    mu.lockSuspending(Context.background())
     var error: Throwable? = null
     val waiter = launch(start = CoroutineStart.UNDISPATCHED) {
       try {
-        mu.lock(Context.background())
+        mu.lockSuspending(Context.background())
         mu.unlock()
       } catch (e: CancellationException) {
         error = e
@@ -131,7 +132,7 @@ public class MixedMutex : Sample {
    * [perSide] Java threads and [perSide] coroutines (on [Dispatchers.Default]) each lock [mu] with
    * a [timeout] (real time), hold it briefly, unlock.
    */
-  public fun contend(mu: ContextMutex, perSide: Int, timeout: Duration): Contention = runBlocking {
+  public fun contend(mu: Mutex, perSide: Int, timeout: Duration): Contention = runBlocking {
     val acquired = AtomicInteger()
     val timedOut = AtomicInteger()
     val other = AtomicInteger()
@@ -143,7 +144,7 @@ public class MixedMutex : Sample {
       TaskExecutors.perTask().execute {
         try {
           Context.background().withTimeout(timeout).use { ctx ->
-            mu.lockBlocking(ctx)
+            mu.lock(ctx)
             acquired.incrementAndGet()
             mu.unlock()
           }
@@ -158,7 +159,7 @@ public class MixedMutex : Sample {
       launch(Dispatchers.Default) {
         val ctx: CancellableContext = Context.background().withTimeout(timeout)
         try {
-          mu.lock(ctx)
+          mu.lockSuspending(ctx)
           acquired.incrementAndGet()
           yield()
           mu.unlock()
@@ -176,7 +177,7 @@ public class MixedMutex : Sample {
 
   override fun id(): String = "004-15-kt"
 
-  override fun title(): String = "ContextMutex, Java thread + coroutine"
+  override fun title(): String = "Mutex, Java thread + coroutine"
 
   override fun run(): String {
     val j = javaWaiterCancelled()
@@ -189,7 +190,7 @@ public class MixedMutex : Sample {
       "$j $c $k"
     }
     val n = 200
-    val s = contend(ContextMutex(), n, Duration.ofMillis(5))
+    val s = contend(Mutex.create(), n, Duration.ofMillis(5))
     check(s.acquired + s.timedOut == 2 * n && s.other == 0 && !s.lockedAfter) { s }
     return "Java waiter: ctx cancel -> ${j.error.javaClass.simpleName}; coroutine waiter: ctx cancel -> " +
       "${c.error.javaClass.simpleName}, Job cancel -> CancellationException; holder kept it, free after, " +

@@ -1,7 +1,7 @@
 package io.jcontext.samples.kotlin
 
 import io.jcontext.ContextCancelledException
-import io.jcontext.kotlin.sync.ContextMutex
+import io.jcontext.sync.Mutex
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.booleans.shouldBeFalse
 import io.kotest.matchers.booleans.shouldBeTrue
@@ -38,14 +38,14 @@ class MixedMutexSpec : FunSpec({
   }
 
   test("Java threads and coroutines contending with timeouts: every attempt accounted for, mutex free") {
-    val c = sample.contend(ContextMutex(), 100, Duration.ofMillis(5))
+    val c = sample.contend(Mutex.create(), 100, Duration.ofMillis(5))
     (c.acquired + c.timedOut) shouldBe 200
     c.other shouldBe 0
     c.lockedAfter.shouldBeFalse()
   }
 
   test("without timeouts pressing, every contender of both kinds gets the lock") {
-    val c = sample.contend(ContextMutex(), 50, Duration.ofSeconds(30))
+    val c = sample.contend(Mutex.create(), 50, Duration.ofSeconds(30))
     c.acquired shouldBe 100
     c.lockedAfter.shouldBeFalse()
   }

@@ -1,0 +1,147 @@
+package io.jcontext.kotlin.sync
+
+import io.jcontext.Context
+import io.jcontext.ContextException
+import java.util.concurrent.CancellationException
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
+import io.jcontext.sync.LockWaiter
+import io.jcontext.sync.Mutex
+import io.jcontext.sync.RWMutex
+import io.jcontext.sync.Semaphore
+import kotlin.coroutines.CoroutineContext
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.suspendCancellableCoroutine
+
+/*
+ * Implementation overview: a suspended coroutine's place in the line of a jcontext lock.
+ *
+ * The engine (io.jcontext.sync's PermitQueue) keeps one FIFO line per lock for parked threads and
+ * for these waiters alike; a SuspendedWaiter is the queue node itself (a LockWaiter subclass),
+ * plus the continuation of its current suspension. Per suspended waiter that is one object
+ * (48 B) and kotlinx's wrapper of the cancellation handler (16 B): 64 B beyond the continuation.
+ *
+ * - The engine decides every race by a CAS on the node: grant (GRANTED) against cancel
+ *   (CANCELLED). wake() resumes the continuation.
+ * - invokeOnCancellation (this object) runs exactly when the coroutine will resume with a
+ *   cancellation instead of the lock: on a cancellation before the resumption, and on a prompt
+ *   cancellation found while the resumption is dispatched (kotlinx runs the handler then too).
+ *   It calls LockWaiter.cancel(): true means the waiter left the line (CAS + unlink, the next
+ *   waiters move on); false means the grant won (in line, or taken at once by the starting
+ *   call, which marks the node granted), and the handler gives the permits back (giveBack
+ *   passes them down the line). That handler is the only place a cancelled waiter releases, so
+ *   the release happens exactly once, whatever the order. cancel() may even run before the
+ *   starting call; the node is then never lined up and takes nothing.
+ * - Mutex normal mode wakes a waiter without granting (it must retry: Go's barging model);
+ *   the coroutine then calls retry() inside its next suspendCancellableCoroutine block, after
+ *   publishing the new continuation, so a wake-up that follows cannot miss it.
+ * - ctx: one onDone registration per acquisition cancels the current continuation with
+ *   ctx.err(); each block re-checks ctx.isDone after publishing its continuation (volatile
+ *   write then read, against the callback's done-then-read), so no cancellation is lost.
+ *   The registration is stopped in a finally.
+ */
+internal class SuspendedWaiter :
+  LockWaiter(),
+  (Throwable?) -> Unit {
+
+  /** The continuation of the current suspension; published before the engine may wake it, taken by [wake]. */
+  @Volatile @JvmField var cont: CancellableContinuation<Unit>? = null
+
+  /**
+   * Publishes [c] as the current continuation and installs this object as its cancellation
+   * handler; false (and [c] cancelled with `ctx.err()`) if [ctx] is already done. The volatile
+   * write of [cont] before the read of `isDone` pairs with the ctx callback's read of [cont]
+   * after `done` is set: one of the two sees the other.
+   */
+  fun arm(c: CancellableContinuation<Unit>, ctx: Context, cancellable: Boolean): Boolean {
+    cont = c
+    c.invokeOnCancellation(this)
+    if (cancellable && ctx.isDone) {
+      c.cancel(ctx.err())
+      return false
+    }
+    return true
+  }
+
+  /** Resumes the current suspension once: the continuation is taken, so a second wake-up is a no-op. */
+  override fun wake() {
+    CONT.getAndSet(this, null)?.resume(Unit, NO_ON_CANCELLATION)
+  }
+
+  private companion object {
+    @Suppress("UNCHECKED_CAST")
+    val CONT = AtomicReferenceFieldUpdater.newUpdater(
+      SuspendedWaiter::class.java, CancellableContinuation::class.java, "cont",
+    ) as AtomicReferenceFieldUpdater<SuspendedWaiter, CancellableContinuation<Unit>?>
+  }
+
+  /** Cancellation handler: leave the line, or give back what a grant that won brought. */
+  override fun invoke(cause: Throwable?) {
+    if (!cancel()) giveBack()
+  }
+}
+
+private val NO_ON_CANCELLATION: ((Throwable, Unit, CoroutineContext) -> Unit)? = null
+private val BACKGROUND: Context = Context.background()
+private val TODO: Context = Context.todo()
+
+/** Whether [ctx] can never be done (no registration needed). */
+internal fun neverDone(ctx: Context): Boolean = ctx === BACKGROUND || ctx === TODO
+
+/** What a slow-path acquisition starts: see [begin]. */
+internal const val MUTEX = 0
+internal const val SEMAPHORE = 1
+internal const val READ = 2
+internal const val WRITE = 3
+
+/** Starts the acquisition of [kind] on [lock] with [w]; true if held at once. */
+private fun begin(w: LockWaiter, lock: Any, kind: Int, n: Long): Boolean = when (kind) {
+  MUTEX -> w.lock(lock as Mutex)
+  SEMAPHORE -> w.acquire(lock as Semaphore, n)
+  READ -> w.rLock(lock as RWMutex)
+  else -> w.lock(lock as RWMutex)
+}
+
+/**
+ * The slow path of every suspending acquisition of [kind] on [lock] (no lambda, no captured
+ * variable: the waiter node is the only allocation besides the continuation and kotlinx's
+ * handler wrapper). Returns holding the lock, or throws `ctx.err()` / the coroutine's
+ * CancellationException holding nothing.
+ */
+internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long) {
+  val w = SuspendedWaiter()
+  val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
+  try {
+    suspendCancellableCoroutine { c ->
+      if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
+        c.resume(Unit, NO_ON_CANCELLATION) // if cancelled meanwhile, the handler gives it back
+      }
+    }
+    // Resumed normally: granted, or (Mutex normal mode) woken to retry.
+    while (!w.isGranted) {
+      suspendCancellableCoroutine { c ->
+        if (w.arm(c, ctx, reg != null) && w.retry()) c.resume(Unit, NO_ON_CANCELLATION)
+      }
+    }
+  } catch (e: CancellationException) {
+    // ctx.err() itself, not a copy that stack-trace recovery may have made on the way.
+    if (e is ContextException && reg != null && ctx.isDone) throw ctx.err()!!
+    throw e
+  } finally {
+    reg?.stop()
+  }
+  if (reg != null && ctx.isDone) { // granted as ctx ended: give back and fail, as threads do
+    w.giveBack()
+    throw ctx.err()!!
+  }
+}
+
+/** `n > size`: can never be granted; waits for [ctx] without joining the line, then fails. */
+internal suspend fun waitForDone(ctx: Context): Nothing {
+  io.jcontext.kotlin.awaitDone(ctx)
+  throw ctx.err()!!
+}
+
+/** Throws `ctx.err()` if [ctx] is done: a done ctx fails every acquisition up front (x/sync). */
+internal fun throwIfDone(ctx: Context) {
+  if (!neverDone(ctx)) ctx.err()?.let { throw it }
+}
