@@ -5,7 +5,8 @@ whether the target is met on every JDK given.
 
 headline.tsv has four tab-separated columns (lines starting with # are comments):
   shape label | jcontext benchmark (Class.method) | peer benchmark (Class.method, or -) | target
-A target is `ratio<=X` (jcontext time / peer time, mean scores) or `ns<=X` (jcontext time).
+A target is `ratio<=X` (jcontext time / peer time, mean scores), `ns<=X` (jcontext time) or
+`delta<=X` (jcontext time - peer time, in ns: the cost added to a baseline).
 
 Usage: headline.py headline.tsv jdk17.json [jdk25.json ...]
 """
@@ -61,9 +62,9 @@ def main(targets_path, result_paths):
                 peer_ns.append(p[0])
                 peer_alloc = p[1]
                 ratios.append(j[0] / p[0])
-            value = ratios[-1] if kind == "ratio" else j[0]
+            value = {"ratio": ratios[-1], "ns": j[0], "delta": j[0] - p[0] if p else None}[kind]
             met = met and value is not None and value <= bound
-        shown_target = f"≤ {bound:g}×" if kind == "ratio" else f"≤ {bound:g} ns"
+        shown_target = {"ratio": f"≤ {bound:g}×", "ns": f"≤ {bound:g} ns", "delta": f"≤ +{bound:g} ns"}[kind]
         peer_name = peer.split(".")[-1] if peer != "-" else "–"
         ratio_text = " / ".join("–" if r is None else f"{r:.2f}×" for r in ratios) if peer != "-" else "–"
         print(f"| {label} | {' / '.join(fmt(x) for x in jc_ns)} | {peer_name} "

@@ -110,6 +110,11 @@ case "$profile" in
       jsons+=("$results/headline-jdk25-$stamp.json")
     fi
     python3 "$here/headline.py" "$here/headline.tsv" "${jsons[@]}" | tee "$results/headline-$stamp.md"
+    # The targets JMH cannot measure, on the first JDK: memory per live child, deadlines under
+    # overload (2 M/s and unthrottled, 10 s each, beside grpc), bytes per suspended lock waiter.
+    { "$java" "${scale_jvm[@]}" -cp "$jar" io.jcontext.bench.scale.ScaleMain memory 1000000
+      "$java" "${scale_jvm[@]}" -cp "$jar" io.jcontext.bench.scale.DeadlineSoakMain 10 both 2,0
+      "$java" -cp "$jar" io.jcontext.bench.kt.WaiterFootprint; } 2>&1 | tee -a "$results/headline-$stamp.md"
     ;;
   jmh)
     run_jmh custom "$@"

@@ -3,6 +3,7 @@ package io.jcontext.kotlin.sync
 import io.jcontext.Context
 import io.jcontext.ContextException
 import java.util.concurrent.CancellationException
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater
 import io.jcontext.sync.LockWaiter
 import io.jcontext.sync.Mutex
@@ -22,9 +23,10 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  *
  * - The engine decides every race by a CAS on the node: grant (GRANTED) against cancel
  *   (CANCELLED). wake() resumes the continuation.
- * - invokeOnCancellation (this object) runs exactly when the coroutine will resume with a
- *   cancellation instead of the lock: on a cancellation before the resumption, and on a prompt
- *   cancellation found while the resumption is dispatched (kotlinx runs the handler then too).
+ * - The cancellation handler (this object, as invokeOnCancellation and as the onCancellation of
+ *   every resume) runs when the coroutine will resume with a cancellation instead of the lock:
+ *   on a cancellation before the resumption, and on a prompt cancellation found while the
+ *   resumption is dispatched (kotlinx may run both then; a one-shot flag makes it act once).
  *   It calls LockWaiter.cancel(): true means the waiter left the line (CAS + unlink, the next
  *   waiters move on); false means the grant won (in line, or taken at once by the starting
  *   call, which marks the node granted), and the handler gives the permits back (giveBack
@@ -41,7 +43,11 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  */
 internal class SuspendedWaiter :
   LockWaiter(),
-  (Throwable?) -> Unit {
+  (Throwable?) -> Unit,
+  (Throwable, Unit, CoroutineContext) -> Unit {
+
+  /** 0 until the cancellation of this acquisition has been handled (once: see [invoke]). */
+  @Volatile @JvmField var handled: Int = 0
 
   /** The continuation of the current suspension; published before the engine may wake it, taken by [wake]. */
   @Volatile @JvmField var cont: CancellableContinuation<Unit>? = null
@@ -64,23 +70,31 @@ internal class SuspendedWaiter :
 
   /** Resumes the current suspension once: the continuation is taken, so a second wake-up is a no-op. */
   override fun wake() {
-    CONT.getAndSet(this, null)?.resume(Unit, NO_ON_CANCELLATION)
+    CONT.getAndSet(this, null)?.resume(Unit, this)
   }
 
   private companion object {
+    val HANDLED: AtomicIntegerFieldUpdater<SuspendedWaiter> =
+      AtomicIntegerFieldUpdater.newUpdater(SuspendedWaiter::class.java, "handled")
+
     @Suppress("UNCHECKED_CAST")
     val CONT = AtomicReferenceFieldUpdater.newUpdater(
       SuspendedWaiter::class.java, CancellableContinuation::class.java, "cont",
     ) as AtomicReferenceFieldUpdater<SuspendedWaiter, CancellableContinuation<Unit>?>
   }
 
-  /** Cancellation handler: leave the line, or give back what a grant that won brought. */
+  /**
+   * Cancellation handler: leave the line, or give back what a grant that won brought. Acts once
+   * per acquisition, however many of kotlinx's two hooks call it.
+   */
   override fun invoke(cause: Throwable?) {
-    if (!cancel()) giveBack()
+    if (HANDLED.compareAndSet(this, 0, 1) && !cancel()) giveBack()
   }
+
+  /** The onCancellation of a resume: the coroutine was cancelled after it was resumed. */
+  override fun invoke(cause: Throwable, value: Unit, context: CoroutineContext) = invoke(cause)
 }
 
-private val NO_ON_CANCELLATION: ((Throwable, Unit, CoroutineContext) -> Unit)? = null
 private val BACKGROUND: Context = Context.background()
 private val TODO: Context = Context.todo()
 
@@ -113,13 +127,13 @@ internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Lo
   try {
     suspendCancellableCoroutine { c ->
       if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
-        c.resume(Unit, NO_ON_CANCELLATION) // if cancelled meanwhile, the handler gives it back
+        c.resume(Unit, w) // if cancelled meanwhile, the handler gives it back
       }
     }
     // Resumed normally: granted, or (Mutex normal mode) woken to retry.
     while (!w.isGranted) {
       suspendCancellableCoroutine { c ->
-        if (w.arm(c, ctx, reg != null) && w.retry()) c.resume(Unit, NO_ON_CANCELLATION)
+        if (w.arm(c, ctx, reg != null) && w.retry()) c.resume(Unit, w)
       }
     }
   } catch (e: CancellationException) {
