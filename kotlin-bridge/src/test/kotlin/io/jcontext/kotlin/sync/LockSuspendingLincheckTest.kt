@@ -76,13 +76,15 @@ class MutexSuspendingLincheckTest {
   fun lockDone() = try { mutex.lock(DONE); "locked" } catch (e: ContextException) { "ctx done" }
 
   /**
-   * Disabled: with the core's current interleavings, model checking finds a Mutex normal-mode
-   * wake-up (woken to retry, not granted) whose coroutine Lincheck then cancels "promptly after
-   * resumption" without running either cancellation hook (neither invokeOnCancellation nor the
-   * resume's onCancellation appears in the trace), so the wake-up is never passed on and a later
-   * waiter stays suspended. kotlinx itself runs both hooks on a prompt cancellation of a resumed
-   * continuation; whether Lincheck 3.7 models that for this path is unresolved. Open in the
-   * engine's issue; the stress mode below still runs.
+   * Disabled, an open finding. Model checking reaches this: an unlock in normal mode wakes the
+   * first waiter to retry (not granted) and resumes it; Lincheck then "prompt-cancels" that
+   * operation after the resumption was already delivered, which drops the rest of it without
+   * running either cancellation hook (its cancel() finds the continuation completed, and it
+   * cancels the Job only after the dispatch). The waiter stays WOKEN at the head of the line, so
+   * no later unlock wakes the next one. kotlinx itself runs the hooks on a prompt cancellation
+   * found before the dispatch, and never drops a dispatched resumption; whether the engine should
+   * still survive this model (e.g. by not counting a woken waiter as "told" forever) is open.
+   * The stress mode below still runs; LockRaceTest and MixedLockStressTest cover the real paths.
    */
   @org.junit.jupiter.api.Disabled("Mutex normal-mode wake + Lincheck prompt cancellation: see KDoc")
   @Test fun modelChecking() = model(this::class)
