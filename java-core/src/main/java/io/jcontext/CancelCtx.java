@@ -153,6 +153,11 @@ class CancelCtx extends Node implements CancellableContext {
    */
   private boolean hasChildContexts;
   /**
+   * Whether a {@link Wakeup} was ever added to the list; guarded by the list lock, never cleared.
+   * A list with neither child contexts nor wake-ups is run in one pass, in registration order.
+   */
+  private boolean hasWakeups;
+  /**
    * How this context follows its parent. A {@code CancelCtx}: detached, the parent's source, to
    * poll (written once at creation; cleared by the attaching thread while holding this context's
    * lock, never set again). A {@link Stop}: the onDone registration on a foreign parent (written
@@ -368,7 +373,7 @@ class CancelCtx extends Node implements CancellableContext {
       closed();
       return won == e;
     }
-    Node deferred = walk(list, won);
+    Node deferred = hasChildContexts || hasWakeups ? walk(list, won) : list; // else: callbacks only
     if (removeFromParent) {
       unlinkFromParent();
     }
@@ -656,6 +661,8 @@ class CancelCtx extends Node implements CancellableContext {
     }
     if (n instanceof CancelCtx) {
       hasChildContexts = true;
+    } else if (n.wakesOnly()) {
+      hasWakeups = true;
     }
     if (h == null) {
       n.prev = n;
