@@ -96,7 +96,7 @@ public final class Group {
 
   /**
    * Runs {@code tasks} concurrently under one derived context and returns when all have returned:
-   * structured concurrency (seed 004 task 11). The first failure cancels the others. Nothing the
+   * structured concurrency. The first failure cancels the others. Nothing the
    * call started outlives it, and the derived context is cancelled when it returns.
    *
    * <p>If {@code ctx} is already done, nothing starts and {@code ctx.err()} is thrown. No tasks

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * A mutual-exclusion lock whose {@link #lock(Context) lock} gives up when a {@link Context} is
- * done: the lock of seed task 15, usable from platform and virtual threads alike.
+ * done, usable from platform and virtual threads alike.
  *
  * <pre>{@code
  * Mutex mu = Mutex.create();
