@@ -184,7 +184,7 @@ final class PermitQueue {
     }
   }
 
-  private void acquireSlow(Context ctx, long n) throws InterruptedException {
+  void acquireSlow(Context ctx, long n) throws InterruptedException {
     if (n > size) {
       ctx.awaitDone(); // can never fit: wait for ctx without queueing (blocks nobody else)
       throw ctx.err();

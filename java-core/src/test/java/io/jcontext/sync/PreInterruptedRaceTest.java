@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * caller), so the caller's first CAS often fails and it takes the second look under the engine's
  * lock. That look finds free permits and nobody queued, so the call must succeed without
  * touching the interrupt status. (The engine used to check the interrupt before the second look
- * and threw InterruptedException here.)
+ * and threw InterruptedException here.) Whether the first CAS loses is up to the scheduler, so
+ * the first test drives the slow path directly: it is the one that fails on the old engine.
  */
 class PreInterruptedRaceTest {
   private static final Context BG = Context.background();
@@ -27,6 +28,21 @@ class PreInterruptedRaceTest {
     });
     t.start();
     return t;
+  }
+
+  /** The second look, as after a lost fast-path CAS: free permits, interrupted caller. */
+  @Test
+  void slowPathWithFreePermitsSucceedsWhenInterrupted() throws Exception {
+    Semaphore sem = Semaphore.create(2);
+    Thread.currentThread().interrupt();
+    try {
+      sem.permits().acquireSlow(BG, 1);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status was consumed");
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals(1, sem.availablePermits());
+    assertEquals(0, sem.waiters());
   }
 
   @Test
