@@ -16,11 +16,12 @@ import java.lang.invoke.VarHandle;
  *   <li>Call one of {@link #lock(Mutex)}, {@link #acquire(Semaphore, long)},
  *       {@link #rLock(RWMutex)}, {@link #lock(RWMutex)} once. {@code true}: the caller holds the
  *       lock or permits now and the waiter is done. {@code false}: the waiter is in line and
- *       {@link #wake()} will be called, possibly before the call returns, on another thread.
- *   <li>After each {@link #wake()}, call {@link #retry()} once: {@code true} means the caller holds
- *       the lock or permits; {@code false} means it is still in line (a {@link Mutex} in normal
- *       mode lets a newcomer take a freed lock, see its fairness contract) and {@code wake()} will
- *       be called again.
+ *       {@link #wake()} will be called once, when the lock or permits are granted to it, possibly
+ *       before the call returns, on another thread. The wake-up always carries the grant, also
+ *       for a {@link Mutex} in normal mode (where a parked thread is instead woken to compete
+ *       with newcomers): a coroutine may be cancelled after it was resumed and before it runs
+ *       again, and then only its cancellation hook runs, so its resumption must already decide
+ *       the outcome.
  *   <li>To give up (context done, coroutine cancelled), call {@link #cancel()} at any time, from
  *       any thread: {@code true} means the waiter has left the line holding nothing (idempotent);
  *       {@code false} means the lock or permits were granted first and the caller holds them.
@@ -35,7 +36,7 @@ import java.lang.invoke.VarHandle;
  * costs one object (about 48 bytes with the subclass's continuation field) and the uncontended
  * path allocates nothing; an interface would need a second node object per waiter.
  *
- * <p><b>Memory.</b> A grant happens-before the {@code retry()} (or the {@code cancel()} returning
+ * <p><b>Memory.</b> A grant happens-before the {@code wake()} (and the {@code cancel()} returning
  * false) that observes it; the releasing call happens-before the grant.
  */
 public abstract class LockWaiter {
@@ -61,6 +62,11 @@ public abstract class LockWaiter {
   long n;
   /** System.nanoTime() when it joined the line (Mutex only: the starvation clock). */
   long since;
+  /**
+   * Set only by the engine's parked-thread waiter: a Mutex in normal mode wakes it to retry (Go's
+   * model). Every other waiter is woken only with a grant. Written before the node is shared.
+   */
+  boolean retries;
   /** Line links (guarded by the engine's lock); after a grant, {@code next} chains wake-ups. */
   LockWaiter prev;
   LockWaiter next;
@@ -71,9 +77,8 @@ public abstract class LockWaiter {
   protected LockWaiter() {}
 
   /**
-   * Called once each time the waiter should call {@link #retry()}: after a grant, or (Mutex in
-   * normal mode) when the lock was freed and this waiter is first in line. See the class
-   * documentation for where it runs.
+   * Called once, after the lock or permits were granted to this waiter while it was in line
+   * ({@link #isGranted()} is then true). See the class documentation for where it runs.
    */
   protected abstract void wake();
 
@@ -103,16 +108,6 @@ public abstract class LockWaiter {
   /** Starts taking the write lock of {@code rw}; true if held now, false if in line. */
   public final boolean lock(RWMutex rw) {
     return begin(rw.permits(), RWMutex.WRITER);
-  }
-
-  /**
-   * After {@link #wake()}: returns true if the caller now holds what it asked for, false if it is
-   * still in line (then {@code wake()} comes again). Also false once cancelled.
-   *
-   * @throws IllegalStateException if the acquisition was never started
-   */
-  public final boolean retry() {
-    return started().retry(this);
   }
 
   /**

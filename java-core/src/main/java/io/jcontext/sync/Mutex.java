@@ -37,7 +37,11 @@ import java.util.function.Supplier;
  *       ("barging": a free mutex goes to whoever takes it, one CAS, even with waiters in line).
  *       A woken waiter that loses stays first in line and waits again. This keeps throughput
  *       close to a non-fair lock: a running thread does not wait for a parked one to wake up.
- *   <li><b>Starvation</b>: when a woken waiter loses after having waited more than 1 ms (measured
+ *       A suspended coroutine first in line is instead handed the freed mutex by the unlocking
+ *       call (a newcomer may still take it in the instant before), so its resumption always
+ *       carries the mutex: a coroutine cancelled after it was resumed then gives the mutex back
+ *       through its cancellation hook, and no resumption is spent on a lost race.
+ *   <li><b>Starvation</b>: when a waiter loses to a newcomer after having waited more than 1 ms (measured
  *       with {@link System#nanoTime()}: starvation is about real scheduling, so a context's
  *       virtual clock does not drive it), the mutex switches to hand-off. {@code unlock} then
  *       passes the mutex directly to the first waiter without freeing it, and neither

@@ -30,9 +30,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *  - Barging (Mutex; Go's sync.Mutex). Normal mode: an unlock frees the mutex and wakes the
  *    first waiter (WAITING -> WOKEN; it stays first in line). The woken waiter retries under
  *    {@code lock}; a newcomer may have taken the mutex first (one CAS, even with QUEUED set),
- *    and then the waiter waits again, first in line. A waiter that has waited over
+ *    and then the waiter waits again, first in line. Only parked threads ({@code retries}) are
+ *    woken to retry: any other waiter (a suspended coroutine) is granted the freed mutex by the
+ *    unlocker, one CAS under {@code lock} that a newcomer may beat. A coroutine's resumption
+ *    must carry its outcome: a resumed coroutine may be cancelled before it runs again, and then
+ *    only the resumption's cancellation hook runs, never a retry. A waiter that has waited over
  *    STARVATION_NANOS (1 ms of System.nanoTime(): starvation is about real scheduling, not the
- *    context's clock) when it fails sets {@code starving}. Starvation mode: unlock hands the
+ *    context's clock) when it fails (its retry, or the unlocker's grant, finds the mutex taken)
+ *    sets {@code starving}. Starvation mode: unlock hands the
  *    mutex to the first waiter without freeing it (so no CAS can barge: starving implies
  *    available == 0), and it ends when the waiter handed the mutex waited under 1 ms or the
  *    line is empty. Only one waiter is WOKEN at a time (the first): an unlock finding it WOKEN
@@ -424,8 +429,27 @@ final class PermitQueue {
           unlink(w);
           continue;
         }
-        if (st == LockWaiter.WOKEN || (state >> 1) == 0) {
-          return null; // already told, or held again: its unlock will wake the line
+        if (st == LockWaiter.WOKEN) {
+          return null; // already told: its retry takes the mutex or waits again
+        }
+        long s = state;
+        if ((s >> 1) == 0) {
+          if (!w.retries && System.nanoTime() - w.since > STARVATION_NANOS) {
+            starving = true; // a granted-on-wake waiter lost to a newcomer after 1 ms
+          }
+          return null; // held again: its unlock will serve the line
+        }
+        if (!w.retries) {
+          // Not a parked thread: hand it the free mutex, so its wake-up carries the grant (see
+          // the overview); a newcomer can barge only before this CAS.
+          if (STATE.compareAndSet(this, s, s - ONE_FREE)) {
+            if (w.grant()) {
+              unlink(w);
+              return w;
+            }
+            STATE.getAndAdd(this, ONE_FREE); // cancelled meanwhile: unlinked on the next pass
+          }
+          continue;
         }
         if (w.casState(LockWaiter.WAITING, LockWaiter.WOKEN)) {
           return w; // stays first in line; its retry takes the mutex or waits again
@@ -555,6 +579,10 @@ final class PermitQueue {
   /** A parked thread in line; also its ctx's onDone callback. */
   private static final class ThreadWaiter extends LockWaiter implements Runnable {
     final Thread thread = Thread.currentThread();
+
+    ThreadWaiter() {
+      retries = true;
+    }
 
     @Override
     protected void wake() {

@@ -33,9 +33,10 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  *   passes them down the line). That handler is the only place a cancelled waiter releases, so
  *   the release happens exactly once, whatever the order. cancel() may even run before the
  *   starting call; the node is then never lined up and takes nothing.
- * - Mutex normal mode wakes a waiter without granting (it must retry: Go's barging model);
- *   the coroutine then calls retry() inside its next suspendCancellableCoroutine block, after
- *   publishing the new continuation, so a wake-up that follows cannot miss it.
+ * - The engine wakes a waiter like this one only with a grant, also for a Mutex in normal mode
+ *   (where parked threads are woken to compete instead): one suspension per acquisition, and the
+ *   resumption carries the outcome, as prompt cancellation needs (a coroutine cancelled after
+ *   its resumption runs only the resumption's cancellation hook, which then gives back).
  * - ctx: one onDone registration per acquisition cancels the current continuation with
  *   ctx.err(); each block re-checks ctx.isDone after publishing its continuation (volatile
  *   write then read, against the callback's done-then-read), so no cancellation is lost.
@@ -49,14 +50,14 @@ internal class SuspendedWaiter :
   /** 0 until the cancellation of this acquisition has been handled (once: see [invoke]). */
   @Volatile @JvmField var handled: Int = 0
 
-  /** The continuation of the current suspension; published before the engine may wake it, taken by [wake]. */
+  /** The continuation of the suspension; published before the engine may wake it, taken by [wake]. */
   @Volatile @JvmField var cont: CancellableContinuation<Unit>? = null
 
   /**
-   * Publishes [c] as the current continuation and installs this object as its cancellation
-   * handler; false (and [c] cancelled with `ctx.err()`) if [ctx] is already done. The volatile
-   * write of [cont] before the read of `isDone` pairs with the ctx callback's read of [cont]
-   * after `done` is set: one of the two sees the other.
+   * Publishes [c] as the continuation and installs this object as its cancellation handler;
+   * false (and [c] cancelled with `ctx.err()`) if [ctx] is already done. The volatile write of
+   * [cont] before the read of `isDone` pairs with the ctx callback's read of [cont] after `done`
+   * is set: one of the two sees the other.
    */
   fun arm(c: CancellableContinuation<Unit>, ctx: Context, cancellable: Boolean): Boolean {
     cont = c
@@ -68,7 +69,7 @@ internal class SuspendedWaiter :
     return true
   }
 
-  /** Resumes the current suspension once: the continuation is taken, so a second wake-up is a no-op. */
+  /** The grant: resumes the suspension once (the continuation is taken). */
   override fun wake() {
     CONT.getAndSet(this, null)?.resume(Unit, this)
   }
@@ -125,17 +126,12 @@ internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Lo
   val w = SuspendedWaiter()
   val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
   try {
-    suspendCancellableCoroutine { c ->
+    suspendCancellableCoroutine<Unit> { c ->
       if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
         c.resume(Unit, w) // if cancelled meanwhile, the handler gives it back
       }
     }
-    // Resumed normally: granted, or (Mutex normal mode) woken to retry.
-    while (!w.isGranted) {
-      suspendCancellableCoroutine { c ->
-        if (w.arm(c, ctx, reg != null) && w.retry()) c.resume(Unit, w)
-      }
-    }
+    // Resumed normally: granted (taken at once, or woken by the grant).
   } catch (e: CancellationException) {
     // ctx.err() itself, not a copy that stack-trace recovery may have made on the way.
     if (e is ContextException && reg != null && ctx.isDone) throw ctx.err()!!

@@ -14,22 +14,25 @@ import org.junit.jupiter.api.Test
 /*
  * Linearizability of the three locks with suspending waiters, in two set-ups per lock.
  *
- * 1. `*SuspendingLincheckTest`: `promptCancellation = true` (Lincheck cancels waiters at every
- *    point it can reach, also as the grant reaches them). Releases happen only inside
- *    acquire-then-release operations, by the holder; bare acquisitions keep what they took, so
- *    later ones wait and the pairs hand over. No snapshot or try operation: Lincheck takes a pair
- *    as atomic, and a tryLock or isLocked seeing the middle of one would be reported although
- *    nothing is wrong. (Why not bare releases: the locks are not owned, so a bare release may
- *    release a lock just granted to a waiter Lincheck is cancelling; that waiter's give-back then
- *    finds nothing held, a history no sequential run explains.)
+ * 1. `*SuspendingLincheckTest`: `promptCancellation = true`. Lincheck cancels a waiter either
+ *    before its resumption (the acquisition must then have no effect) or after it (Lincheck
+ *    then never runs the rest of the operation and counts the acquisition as done, so a
+ *    resumption must carry the grant: the engine's contract for non-thread waiters).
+ *    Releases are bare operations, but only of what a *completed* acquisition took: each
+ *    acquisition adds to `held` after it returns, and a release first takes from `held` (CAS)
+ *    and returns "none" if nothing is there. That is the discipline of a correct program (only
+ *    a holder releases), and it keeps every operation atomic for Lincheck: a composite
+ *    acquire-then-release would expose its middle to a concurrent waiter, and an unconditional
+ *    release could free what a waiter that is being cancelled was just granted (its give-back
+ *    would then find nothing held, which only a buggy program can cause).
  * 2. `*SuspendingTryLincheckTest`: no cancellation; bare suspending acquisitions, bare releases
  *    (with their IllegalStateException) and the non-blocking Java operations (tryLock,
  *    tryAcquire, snapshots) together, so a try that barges past a waiter where the contract
  *    forbids it, or a hand-off lost or doubled, shows as a non-linearizable result.
  *
- * Known limit of the model: a waiter cancelled after its resumption was issued is reported
- * CANCELLED and its continuation is never run. The *Spec classes ("prompt cancellation …"),
- * LockRaceTest and MixedLockStressTest check the give-back in that case.
+ * On a real dispatcher a coroutine cancelled after its resumption runs the resumption's
+ * cancellation hook, which gives the grant back; the *Spec classes ("prompt cancellation …"),
+ * LockRaceTest and MixedLockStressTest check that.
  */
 
 private val DONE: Context = Context.background().withCancel().also { it.cancel() }
@@ -53,40 +56,42 @@ private fun stress(c: kotlin.reflect.KClass<*>) =
     .actorsBefore(0)
     .check(c)
 
+/** Takes one from [held] if positive; false if nothing is held. */
+private fun takeOne(held: java.util.concurrent.atomic.AtomicLong, n: Long = 1): Boolean {
+  while (true) {
+    val h = held.get()
+    if (h < n) return false
+    if (held.compareAndSet(h, h - n)) return true
+  }
+}
+
 class MutexSuspendingLincheckTest {
   private val mutex = Mutex.create()
   private val live: CancellableContext = Context.background().withCancel()
+  private val held = java.util.concurrent.atomic.AtomicLong()
 
   @Operation(promptCancellation = true)
-  suspend fun lock() = mutex.lockSuspending(Context.background())
-
-  @Operation(promptCancellation = true)
-  suspend fun lockCtxUnlock() {
-    mutex.lockSuspending(live)
-    mutex.unlock()
+  suspend fun lock() {
+    mutex.lockSuspending(Context.background())
+    held.incrementAndGet()
   }
 
   @Operation(promptCancellation = true)
-  suspend fun lockUnlock() {
-    mutex.lockSuspending(Context.background())
+  suspend fun lockCtx() {
+    mutex.lockSuspending(live)
+    held.incrementAndGet()
+  }
+
+  @Operation
+  fun unlock(): String {
+    if (!takeOne(held)) return "none"
     mutex.unlock()
+    return "unlocked"
   }
 
   @Operation
   fun lockDone() = try { mutex.lock(DONE); "locked" } catch (e: ContextException) { "ctx done" }
 
-  /**
-   * Disabled, an open finding. Model checking reaches this: an unlock in normal mode wakes the
-   * first waiter to retry (not granted) and resumes it; Lincheck then "prompt-cancels" that
-   * operation after the resumption was already delivered, which drops the rest of it without
-   * running either cancellation hook (its cancel() finds the continuation completed, and it
-   * cancels the Job only after the dispatch). The waiter stays WOKEN at the head of the line, so
-   * no later unlock wakes the next one. kotlinx itself runs the hooks on a prompt cancellation
-   * found before the dispatch, and never drops a dispatched resumption; whether the engine should
-   * still survive this model (e.g. by not counting a woken waiter as "told" forever) is open.
-   * The stress mode below still runs; LockRaceTest and MixedLockStressTest cover the real paths.
-   */
-  @org.junit.jupiter.api.Disabled("Mutex normal-mode wake + Lincheck prompt cancellation: see KDoc")
   @Test fun modelChecking() = model(this::class)
 
   @Test fun stress() = stress(this::class)
@@ -124,20 +129,31 @@ class MutexSuspendingTryLincheckTest {
 class SemaphoreSuspendingLincheckTest {
   private val sem = Semaphore.create(2)
   private val live: CancellableContext = Context.background().withCancel()
+  private val held = java.util.concurrent.atomic.AtomicLong()
 
   @Operation(promptCancellation = true)
-  suspend fun acquire() = sem.acquireSuspending(Context.background(), 1)
-
-  @Operation(promptCancellation = true)
-  suspend fun acquireRelease() {
-    sem.acquireSuspending(live, 1)
-    sem.release(1)
+  suspend fun acquire() {
+    sem.acquireSuspending(Context.background(), 1)
+    held.incrementAndGet()
   }
 
   @Operation(promptCancellation = true)
-  suspend fun acquire2Release() {
+  suspend fun acquireCtx() {
+    sem.acquireSuspending(live, 1)
+    held.incrementAndGet()
+  }
+
+  @Operation(promptCancellation = true)
+  suspend fun acquire2() {
     sem.acquireSuspending(live, 2)
-    sem.release(2)
+    held.addAndGet(2)
+  }
+
+  @Operation
+  fun release(): String {
+    if (!takeOne(held)) return "none"
+    sem.release(1)
+    return "released"
   }
 
   @Test fun modelChecking() = model(this::class)
@@ -175,20 +191,33 @@ class SemaphoreSuspendingTryLincheckTest {
 
 class RWMutexSuspendingLincheckTest {
   private val rw = RWMutex.create()
+  private val readers = java.util.concurrent.atomic.AtomicLong()
+  private val writer = java.util.concurrent.atomic.AtomicLong()
 
   @Operation(promptCancellation = true)
-  suspend fun rLock() = rw.rLockSuspending(Context.background())
-
-  @Operation(promptCancellation = true)
-  suspend fun rLockRUnlock() {
+  suspend fun rLock() {
     rw.rLockSuspending(Context.background())
-    rw.rUnlock()
+    readers.incrementAndGet()
   }
 
   @Operation(promptCancellation = true)
-  suspend fun lockUnlock() {
+  suspend fun lock() {
     rw.lockSuspending(Context.background())
+    writer.incrementAndGet()
+  }
+
+  @Operation
+  fun rUnlock(): String {
+    if (!takeOne(readers)) return "none"
+    rw.rUnlock()
+    return "ok"
+  }
+
+  @Operation
+  fun unlock(): String {
+    if (!takeOne(writer)) return "none"
     rw.unlock()
+    return "ok"
   }
 
   @Test fun modelChecking() = model(this::class)

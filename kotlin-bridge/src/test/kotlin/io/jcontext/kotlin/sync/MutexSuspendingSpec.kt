@@ -54,46 +54,55 @@ class MutexSuspendingSpec : FunSpec({
     }
   }
 
-  test("normal mode: a freed mutex may be taken by a newcomer; the woken waiter stays first and waits again") {
+  test("normal mode: unlock hands the freed mutex to the suspended waiter first in line; a newcomer after that cannot take it") {
     runTest {
       val m = Mutex.create()
       m.lockSuspending(bg)
       var aGot = false
       val a = launch { m.lockSuspending(bg); aGot = true }
       runCurrent()
-      m.unlock() // wakes a (not yet run)
-      m.tryLock().shouldBeTrue() // barging: the free mutex goes to whoever takes it
-      runCurrent() // a retries, loses, waits again first in line
+      m.unlock() // grants a before a runs: the resumption carries the mutex
+      m.isLocked.shouldBeTrue()
+      m.tryLock().shouldBeFalse()
+      waitersOf(m) shouldBe 0
       aGot.shouldBeFalse()
-      waitersOf(m) shouldBe 1
-      m.unlock()
-      a.join()
+      runCurrent()
       aGot.shouldBeTrue()
+      a.join()
       m.unlock()
+      m.isLocked.shouldBeFalse()
     }
   }
 
-  test("starvation mode: a waiter that lost after waiting over 1 ms gets the mutex handed over; no barging meanwhile") {
+  test("a thread and a coroutine in one line: the thread is woken to compete, the coroutine behind it is handed the mutex in turn") {
     runTest {
       val m = Mutex.create()
       m.lockSuspending(bg)
-      var aGot = false
-      val a = launch { m.lockSuspending(bg); aGot = true }
+      val threadGot = java.util.concurrent.CountDownLatch(1)
+      val release = java.util.concurrent.CountDownLatch(1)
+      val t = Thread {
+        m.lock(bg)
+        threadGot.countDown()
+        release.await()
+        m.unlock()
+      }
+      t.start()
+      while (waitersOf(m) < 1) Thread.onSpinWait() // liveness only: the thread joins the line
+      var cGot = false
+      val c = launch { m.lockSuspending(bg); cGot = true }
       runCurrent()
-      // Real (not virtual) time is the starvation clock: let 1 ms of it pass (liveness bound only).
-      val start = System.nanoTime()
-      while (System.nanoTime() - start < 2_000_000) Thread.onSpinWait()
-      m.unlock()
-      m.tryLock().shouldBeTrue() // still normal mode: barges
-      runCurrent() // a loses after > 1 ms: starvation mode
-      starvingOf(m).shouldBeTrue()
-      aGot.shouldBeFalse()
-      m.unlock() // hands the mutex to a without freeing it
-      m.tryLock().shouldBeFalse()
+      waitersOf(m) shouldBe 2
+      m.unlock() // wakes the thread (first); the coroutine stays in line
+      threadGot.await(30, java.util.concurrent.TimeUnit.SECONDS).shouldBeTrue()
+      runCurrent()
+      cGot.shouldBeFalse()
+      release.countDown() // the thread's unlock hands the mutex to the coroutine
+      t.join(30_000)
+      t.isAlive.shouldBeFalse()
       m.isLocked.shouldBeTrue()
-      a.join()
-      aGot.shouldBeTrue()
-      starvingOf(m).shouldBeFalse() // a was the last waiter
+      runCurrent()
+      cGot.shouldBeTrue()
+      c.join()
       m.unlock()
       m.isLocked.shouldBeFalse()
     }
