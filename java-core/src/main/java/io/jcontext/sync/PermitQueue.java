@@ -44,6 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *    wakes nobody. Under barging, state may change by CAS while QUEUED is set, so every write
  *    under {@code lock} is a CAS or an atomic add.
  *
+ * Spinning (Mutex, normal mode). A thread that finds the mutex held watches it for SPINS pauses
+ * before it joins the line, and takes it if it comes free (a barging CAS).
+ *
  * Line. A doubly linked list of LockWaiter nodes guarded by {@code lock} (held for a few pointer
  * updates only, never while parking or running user code). A node's state:
  *     WAITING <-> WOKEN (barging only) --grant--> GRANTED   permits are the waiter's
@@ -72,6 +75,16 @@ final class PermitQueue {
   static final long MAX_SIZE = Long.MAX_VALUE >> 1;
   /** Go's starvationThresholdNs: a waiter kept waiting this long switches a Mutex to hand-off. */
   static final long STARVATION_NANOS = 1_000_000L;
+  /**
+   * Pauses a thread spins on a held Mutex before it joins the line (a few microseconds); none on
+   * one processor, where the holder cannot run while we spin.
+   */
+  static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 100 : 0;
+  /**
+   * The spin bound in use: SPINS, or 0 in tests whose other threads wait for a waiter to be
+   * queued (a model checker cannot tell a bounded spin from a livelock). Read once per wait.
+   */
+  static volatile int spins = SPINS;
 
   private static final long QUEUED = 1L;
   /** A size-1 queue that is free with nobody queued: available 1. */
@@ -194,6 +207,9 @@ final class PermitQueue {
       ctx.awaitDone(); // can never fit: wait for ctx without queueing (blocks nobody else)
       throw ctx.err();
     }
+    if (barging && spinForOne()) {
+      return;
+    }
     ThreadWaiter w = new ThreadWaiter();
     w.n = n;
     w.queue = this;
@@ -202,6 +218,23 @@ final class PermitQueue {
     if (!acquireOrEnqueue(w)) {
       await(ctx, w);
     }
+  }
+
+  /**
+   * Mutex in normal mode, before a thread joins the line: watches the state for up to
+   * {@link #SPINS} pauses and takes the mutex if it comes free meanwhile (Go's active spinning: a
+   * short critical section on another core usually ends sooner than a park and unpark). Barging,
+   * so it skips the line; in starvation mode the mutex is never free, so the spin just ends.
+   */
+  private boolean spinForOne() {
+    for (int i = 0, max = spins; i < max; i++) {
+      Thread.onSpinWait();
+      long s = state;
+      if ((s >> 1) != 0 && STATE.compareAndSet(this, s, s - ONE_FREE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Under the lock: takes the permits if the policy allows, else puts {@code w} in line. */

@@ -36,6 +36,11 @@ public suspend fun Semaphore.acquireSuspending(ctx: Context, n: Long = 1) {
   require(n >= 1) { "weight must be at least 1: $n" }
   throwIfDone(ctx)
   if (tryAcquire(n)) return
+  return acquireSlow(ctx, n) // a tail call: the fast path above needs no coroutine frame
+}
+
+/** The waiting path of [acquireSuspending]: `n > size` can never fit; anything else joins the line. */
+private suspend fun Semaphore.acquireSlow(ctx: Context, n: Long) {
   if (n > size()) waitForDone(ctx)
   return acquireSuspending(ctx, this, SEMAPHORE, n)
 }
