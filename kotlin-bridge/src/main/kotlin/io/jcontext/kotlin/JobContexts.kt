@@ -1,6 +1,7 @@
 package io.jcontext.kotlin
 
 import io.jcontext.CancellableContext
+import io.jcontext.ChildContext
 import io.jcontext.Context
 import java.util.concurrent.CancellationException
 import kotlin.coroutines.CoroutineContext
@@ -16,8 +17,9 @@ import kotlinx.coroutines.NonCancellable
  * One JobContext per Job, made by the first currentContext() call in that coroutine: a child of
  * the inherited element's context (or of the default root) plus the Job handler that follows the
  * Job, which is also its own entry in `byJob` (a JobTable: entries chained through the
- * JobContexts, no allocation per entry). Later calls find it there, so one coroutine always sees
- * one instance. The first call costs the context, the JobContext and kotlinx's handler node.
+ * JobContexts, no allocation per entry). The JobContext is the context itself (a core
+ * ChildContext), so the first call costs that one object and kotlinx's handler node. Later calls
+ * find it there, so one coroutine always sees one instance.
  *
  * Where else the per-Job context could live, and why not: a Job of ours (only the bound builders
  * make those, and they need no lookup); the coroutine context (immutable, and a plain launch's
@@ -58,15 +60,15 @@ internal object JobContexts {
     // No Job, or one that never completes (its handlers never run): nothing to follow.
     if (job == null || job === NonCancellable) return parent
     byJob.get(job)?.let { return it.context } // a Job's coroutine context, hence its element, is fixed
-    val created = JobContext(job, parent.withCancel())
+    val created = JobContext(job, parent)
     val inForce = byJob.putIfAbsent(created)
     if (inForce !== created) {
-      created.context.cancel()
+      created.cancel()
       return inForce.context
     }
     // Inserted first, so the removal (possibly at once, if the Job is cancelling) finds it.
     job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = created)
-    return created.context
+    return created
   }
 
   fun remove(jc: JobContext) {
@@ -75,11 +77,15 @@ internal object JobContexts {
 }
 
 /**
- * The own [context] of a coroutine's [job] and the Job handler that follows it (see the overview
- * above). kotlinx calls [invoke] at most twice, never concurrently: as the onCancelling handler,
- * then, only if the Job was cancelled, as the completion handler registered by the first call.
+ * The own context of a coroutine's [job], a child of [parent], which is also the Job handler that
+ * follows it and its JobTable entry (see the overview above): one object per coroutine. kotlinx
+ * calls [invoke] at most twice, never concurrently: as the onCancelling handler, then, only if
+ * the Job was cancelled, as the completion handler registered by the first call.
  */
-internal class JobContext(val job: Job, val context: CancellableContext) : (Throwable?) -> Unit {
+internal class JobContext(val job: Job, parent: Context) : ChildContext(parent), (Throwable?) -> Unit {
+  /** This object: the context the coroutine sees. */
+  val context: CancellableContext get() = this
+
   /** The next entry in this one's JobTable chain; guarded by that table's segment lock. */
   @JvmField
   var next: JobContext? = null
@@ -93,10 +99,10 @@ internal class JobContext(val job: Job, val context: CancellableContext) : (Thro
       JobContexts.remove(this) // the Job has completed
     } else if (cause == null) {
       JobContexts.remove(this) // the Job has completed normally, after its children
-      context.cancel()
+      cancel()
     } else {
       cancelling = true
-      context.cancel(jobCause(cause))
+      cancel(jobCause(cause))
       job.invokeOnCompletion(this) // at once if the Job is already complete
     }
   }
