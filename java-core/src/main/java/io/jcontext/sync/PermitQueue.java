@@ -44,6 +44,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *    wakes nobody. Under barging, state may change by CAS while QUEUED is set, so every write
  *    under {@code lock} is a CAS or an atomic add.
  *
+ * Told unlock (Mutex, normal mode). While the first waiter is WOKEN and has not retried
+ * ({@code told}), an unlock frees the mutex with one CAS and no lock, and wakes nobody: that
+ * waiter's retry will look at the state. A volatile write-then-read on each side ({@code told}
+ * cleared then state read in retry; state freed then {@code told} read in releaseOne) ensures
+ * that either the retry sees the mutex free or the unlock sees the waiter untold and serves the
+ * line. This is what keeps a running thread's lock/unlock loop at one CAS each way while a
+ * waiter is being woken.
+ *
  * Spinning (Mutex, normal mode). A thread that finds the mutex held watches it for SPINS pauses
  * before it joins the line, and takes it if it comes free (a barging CAS).
  *
@@ -112,8 +120,18 @@ final class PermitQueue {
   /** First and last waiter in line, or null; guarded by lock. */
   private LockWaiter head;
   private LockWaiter tail;
-  /** Barging only: starvation (hand-off) mode. Implies available == 0 and a non-empty line. */
+  /**
+   * Barging only: starvation (hand-off) mode. Implies available == 0 and a non-empty line, except
+   * in the instant between a told unlock's CAS and its serving the line (see releaseOne).
+   */
   private boolean starving;
+  /**
+   * Barging only: the first waiter is WOKEN and has not retried yet, so an unlock need not wake
+   * anyone. Set under {@code lock} when a waiter is woken; cleared under {@code lock} before that
+   * waiter looks at the state again (retry) or leaves the line (unlink). Volatile: an unlock reads
+   * it without the lock after freeing the mutex (see releaseOne).
+   */
+  private volatile boolean told;
 
   PermitQueue(long size) {
     this(size, false);
@@ -355,6 +373,7 @@ final class PermitQueue {
       if (!w.casState(LockWaiter.WOKEN, LockWaiter.WAITING)) {
         return w.state == LockWaiter.GRANTED; // handed over meanwhile, or cancelled
       }
+      told = false; // before the state read below: see releaseOne
       for (;;) {
         long s = state;
         if ((s >> 1) < w.n) {
@@ -384,9 +403,34 @@ final class PermitQueue {
    * the common unlock is one CAS with no read before it.
    */
   void releaseOne() {
-    if (!STATE.compareAndSet(this, 0L, ONE_FREE)) {
-      release(1, 0);
+    if (STATE.compareAndSet(this, 0L, ONE_FREE)) {
+      return;
     }
+    // Held with a line whose first waiter was already woken: free the mutex without the lock and
+    // leave the rest to that waiter's retry. The retry clears `told` and then reads the state; we
+    // free the state and then read `told` (both volatile): if we still see it set, the retry will
+    // see the mutex free; if not, the waiter may have decided to wait again before our CAS, so we
+    // serve the line as a release would (starvation included: grantWaiters takes a freed mutex
+    // back and hands it over).
+    if (barging && told && STATE.compareAndSet(this, QUEUED, QUEUED | ONE_FREE)) {
+      if (!told) {
+        serveLine();
+      }
+      return;
+    }
+    release(1, 0);
+  }
+
+  /** After permits were freed without the lock: lets the line take them. */
+  private void serveLine() {
+    LockWaiter wake;
+    lock.lock();
+    try {
+      wake = grantWaiters();
+    } finally {
+      lock.unlock();
+    }
+    wakeAll(wake);
   }
 
   /**
@@ -485,6 +529,7 @@ final class PermitQueue {
           continue;
         }
         if (w.casState(LockWaiter.WAITING, LockWaiter.WOKEN)) {
+          told = true;
           return w; // stays first in line; its retry takes the mutex or waits again
         }
       }
@@ -589,6 +634,9 @@ final class PermitQueue {
   }
 
   private void unlink(LockWaiter w) {
+    if (barging && w == head) {
+      told = false; // only the first waiter is ever told
+    }
     LockWaiter p = w.prev;
     LockWaiter nx = w.next;
     if (p == null) {

@@ -221,6 +221,45 @@ public class MutexLincheckTest {
     join(threads);
   }
 
+  /**
+   * Two threads lock and unlock twice each while a third unlocks the mutex they wait for: an
+   * unlock that meets a first waiter already woken frees the mutex without the engine lock
+   * (the told unlock) and leaves the wake-up to that waiter's retry. Checks mutual exclusion and
+   * that no wake-up is lost (Lincheck reports a lost one as a hang). Spinning is off to keep the
+   * model small; it changes only when a thread joins the line.
+   */
+  @Test
+  void toldUnlockLosesNoWakeUp() {
+    SyncProbe.withoutSpinning(() -> Lincheck.runConcurrentTest(20000, () -> {
+      Mutex m = Mutex.create();
+      assertTrue(m.tryLock());
+      AtomicInteger inside = new AtomicInteger();
+      AtomicInteger rounds = new AtomicInteger();
+      Runnable worker = () -> {
+        for (int i = 0; i < 2; i++) {
+          try {
+            m.lock(Context.background());
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          assertEquals(1, inside.incrementAndGet(), "mutual exclusion");
+          inside.decrementAndGet();
+          rounds.incrementAndGet();
+          m.unlock();
+        }
+      };
+      Thread a = new Thread(worker);
+      Thread b = new Thread(worker);
+      a.start();
+      b.start();
+      m.unlock();
+      join(a, b);
+      assertEquals(4, rounds.get());
+      assertFalse(m.isLocked());
+      assertEquals(0, SyncProbe.waiters(m), "nothing left queued");
+    }));
+  }
+
   static void join(Thread... threads) {
     for (Thread t : threads) {
       try {

@@ -74,7 +74,7 @@ class MutexSuspendingSpec : FunSpec({
     }
   }
 
-  test("a thread and a coroutine in one line: the thread is woken to compete, the coroutine behind it is handed the mutex in turn") {
+  test("a thread and a coroutine in one line: the thread is woken to compete, the coroutine behind it is handed the mutex in turn").config(invocations = 50) {
     runTest {
       val m = Mutex.create()
       m.lockSuspending(bg)
