@@ -37,6 +37,9 @@ import java.util.function.Supplier;
  *       ("barging": a free mutex goes to whoever takes it, one CAS, even with waiters in line).
  *       A woken waiter that loses stays first in line and waits again. This keeps throughput
  *       close to a non-fair lock: a running thread does not wait for a parked one to wake up.
+ *       A thread that finds the mutex held first spins for a few microseconds (up to 100
+ *       {@link Thread#onSpinWait()} pauses; none on a single processor) and takes it if it
+ *       comes free, before it joins the line.
  *       A suspended coroutine first in line is instead handed the freed mutex by the unlocking
  *       call (a newcomer may still take it in the instant before), so its resumption always
  *       carries the mutex: a coroutine cancelled after it was resumed then gives the mutex back
@@ -45,8 +48,9 @@ import java.util.function.Supplier;
  *       with {@link System#nanoTime()}: starvation is about real scheduling, so a context's
  *       virtual clock does not drive it), the mutex switches to hand-off. {@code unlock} then
  *       passes the mutex directly to the first waiter without freeing it, and neither
- *       {@code tryLock} nor a newcomer can take it; newcomers join the end of the line. The mode
- *       ends when a waiter is handed the mutex after waiting less than 1 ms, or when the line is
+ *       {@code tryLock} nor a newcomer can take it (except in the instant in which an unlock
+ *       that found the first waiter already woken, freeing the mutex without the internal lock,
+ *       turns back to hand it over); newcomers join the end of the line. The mode ends when a waiter is handed the mutex after waiting less than 1 ms, or when the line is
  *       empty.
  * </ul>
  *
