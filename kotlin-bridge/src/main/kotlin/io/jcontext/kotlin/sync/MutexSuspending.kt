@@ -38,12 +38,19 @@ import kotlin.contracts.contract
  */
 public suspend fun Mutex.lockSuspending(): Unit = lockSuspending(currentContext())
 
-/** [lockSuspending] on [ctx] instead of the coroutine's [currentContext]. */
-public suspend fun Mutex.lockSuspending(ctx: Context) {
+/**
+ * [lockSuspending] on [ctx] instead of the coroutine's [currentContext]. Inline: the uncontended
+ * path (a done check and one CAS) runs in the caller's frame, with no suspend call.
+ */
+@Suppress("NOTHING_TO_INLINE")
+public suspend inline fun Mutex.lockSuspending(ctx: Context) {
   throwIfDone(ctx)
-  if (tryLock()) return
-  return acquireSuspending(ctx, this, MUTEX, 1)
+  if (!tryLock()) lockSlow(ctx)
 }
+
+/** The waiting path of [lockSuspending] (public for the inline function only). */
+@PublishedApi
+internal suspend fun Mutex.lockSlow(ctx: Context): Unit = acquireSuspending(ctx, this, MUTEX, 1)
 
 /**
  * Runs [action] holding this mutex, locked with [lockSuspending] on [ctx], and unlocks it however

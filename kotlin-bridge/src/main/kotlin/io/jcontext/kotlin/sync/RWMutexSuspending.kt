@@ -20,21 +20,29 @@ import kotlin.contracts.contract
  * @throws io.jcontext.ContextException if [ctx] is or becomes done first
  * @throws kotlinx.coroutines.CancellationException if the coroutine is cancelled while waiting
  */
-public suspend fun RWMutex.rLockSuspending(ctx: Context) {
-  throwIfDone(ctx)
-  if (tryRLock()) return
-  return acquireSuspending(ctx, this, READ, 1)
+@Suppress("NOTHING_TO_INLINE")
+public suspend inline fun RWMutex.rLockSuspending(ctx: Context) {
+  throwIfDone(ctx) // inline: the uncontended path runs in the caller's frame
+  if (!tryRLock()) rLockSlow(ctx)
 }
+
+/** The waiting path of [rLockSuspending] (public for the inline function only). */
+@PublishedApi
+internal suspend fun RWMutex.rLockSlow(ctx: Context): Unit = acquireSuspending(ctx, this, READ, 1)
 
 /**
  * Takes the write lock, suspending while readers or a writer hold it or earlier callers wait,
  * until it is acquired, [ctx] is done or the coroutine is cancelled. As [rLockSuspending].
  */
-public suspend fun RWMutex.lockSuspending(ctx: Context) {
-  throwIfDone(ctx)
-  if (tryLock()) return
-  return acquireSuspending(ctx, this, WRITE, 1)
+@Suppress("NOTHING_TO_INLINE")
+public suspend inline fun RWMutex.lockSuspending(ctx: Context) {
+  throwIfDone(ctx) // inline: the uncontended path runs in the caller's frame
+  if (!tryLock()) lockSlow(ctx)
 }
+
+/** The waiting path of [lockSuspending] (public for the inline function only). */
+@PublishedApi
+internal suspend fun RWMutex.lockSlow(ctx: Context): Unit = acquireSuspending(ctx, this, WRITE, 1)
 
 /** Runs [action] holding a read lock ([rLockSuspending] on [ctx]); releases it however it ends. */
 @OptIn(ExperimentalContracts::class)

@@ -32,15 +32,20 @@ import kotlin.contracts.contract
  * @throws io.jcontext.ContextException if [ctx] is or becomes done first
  * @throws kotlinx.coroutines.CancellationException if the coroutine is cancelled while waiting
  */
-public suspend fun Semaphore.acquireSuspending(ctx: Context, n: Long = 1) {
+@Suppress("NOTHING_TO_INLINE")
+public suspend inline fun Semaphore.acquireSuspending(ctx: Context, n: Long = 1) {
+  // Inline: the uncontended path (checks and one CAS) runs in the caller's frame.
   require(n >= 1) { "weight must be at least 1: $n" }
   throwIfDone(ctx)
-  if (tryAcquire(n)) return
-  return acquireSlow(ctx, n) // a tail call: the fast path above needs no coroutine frame
+  if (!tryAcquire(n)) acquireSlow(ctx, n)
 }
 
-/** The waiting path of [acquireSuspending]: `n > size` can never fit; anything else joins the line. */
-private suspend fun Semaphore.acquireSlow(ctx: Context, n: Long) {
+/**
+ * The waiting path of [acquireSuspending] (public for the inline function only): `n > size` can
+ * never fit; anything else joins the line.
+ */
+@PublishedApi
+internal suspend fun Semaphore.acquireSlow(ctx: Context, n: Long) {
   if (n > size()) waitForDone(ctx)
   return acquireSuspending(ctx, this, SEMAPHORE, n)
 }

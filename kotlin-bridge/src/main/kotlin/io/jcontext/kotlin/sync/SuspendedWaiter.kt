@@ -151,7 +151,11 @@ internal suspend fun waitForDone(ctx: Context): Nothing {
   throw ctx.err()!!
 }
 
-/** Throws `ctx.err()` if [ctx] is done: a done ctx fails every acquisition up front (x/sync). */
+/**
+ * Throws `ctx.err()` if [ctx] is done: a done ctx fails every acquisition up front (x/sync).
+ * Public for the inline acquisitions only.
+ */
+@PublishedApi
 internal fun throwIfDone(ctx: Context) {
   if (!neverDone(ctx)) ctx.err()?.let { throw it }
 }
