@@ -11,7 +11,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.jcontext.Context;
-import io.jcontext.Stop;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -27,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>the call's deadline is the earlier of its own and the context's remaining budget less
  *       the {@linkplain #withReserve reserve} (time kept back for this side to handle the answer);
  *       grpc sends it as the {@code grpc-timeout} header;</li>
- *   <li>when the context is done the call is cancelled with the context's
- *       {@linkplain Context#cause() cause} as the status cause (immediately, if it already is);</li>
+ *   <li>when the context is done the call fails with {@link GrpcStatuses#toStatus
+ *       toStatus(ctx.err())}: {@code DEADLINE_EXCEEDED} or {@code CANCELLED}, whose cause is the
+ *       context's err, which carries the context's {@linkplain Context#cause() cause} (at once, if
+ *       it already is done). The call is made under a {@link GrpcContexts#toGrpc follower} of the
+ *       context, so grpc-java cancels it by its own rules;</li>
  *   <li>the declared {@linkplain #withValues values} of the context go out as metadata.</li>
  * </ul>
  * The registration on the context is removed when the call closes, however it closes.
@@ -89,7 +91,21 @@ public final class ContextClientInterceptor implements ClientInterceptor {
       Deadline own = options.getDeadline();
       options = options.withDeadline(own == null ? budget : own.minimum(budget));
     }
-    return new ContextCall<>(next.newCall(method, options), ctx, values);
+    // grpc-java's call captures io.grpc.Context.current() when it is created and obeys it: make
+    // it a follower of ctx, so grpc itself cancels the call (also before it started) with the
+    // status of ctx's err.
+    io.grpc.Context.CancellableContext follower = GrpcContexts.toGrpc(ctx, io.grpc.Context.current());
+    io.grpc.Context previous = follower.attach();
+    ClientCall<Q, R> call;
+    try {
+      call = next.newCall(method, options);
+    } catch (RuntimeException | Error e) {
+      follower.cancel(null);
+      throw e;
+    } finally {
+      follower.detach(previous);
+    }
+    return new ContextCall<>(call, ctx, follower, values);
   }
 
   private static long saturatedNanos(Duration d) {
@@ -101,21 +117,20 @@ public final class ContextClientInterceptor implements ClientInterceptor {
   }
 
   /**
-   * A call tied to a context.
-   *
-   * <p>Invariant: the onDone registration ({@code stop}) is removed once the call closed, whether
-   * the close comes before or after {@code start} has registered it: {@code closed} and
-   * {@code stop} are both volatile, each side writes its own field and then reads the other's.
+   * A call made under a follower of the caller's context: it writes the context's values into the
+   * headers and cancels the follower (which removes its registration on the context) once the
+   * call has closed. Thread-safe as grpc's calls are: start runs once, onClose once.
    */
   private static final class ContextCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
     private final Context ctx;
+    private final io.grpc.Context.CancellableContext follower;
     private final List<MetadataValue<?>> values;
-    private volatile Stop stop;
-    private volatile boolean closed;
 
-    ContextCall(ClientCall<Q, R> delegate, Context ctx, List<MetadataValue<?>> values) {
+    ContextCall(ClientCall<Q, R> delegate, Context ctx, io.grpc.Context.CancellableContext follower,
+        List<MetadataValue<?>> values) {
       super(delegate);
       this.ctx = ctx;
+      this.follower = follower;
       this.values = values;
     }
 
@@ -124,21 +139,17 @@ public final class ContextClientInterceptor implements ClientInterceptor {
       for (MetadataValue<?> v : values) {
         v.write(ctx, headers);
       }
-      super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
-        @Override
-        public void onClose(Status status, Metadata trailers) {
-          closed = true;
-          Stop s = stop;
-          if (s != null) {
-            s.stop();
+      try {
+        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            follower.cancel(null);
+            super.onClose(status, trailers);
           }
-          super.onClose(status, trailers);
-        }
-      }, headers);
-      Stop s = ctx.onDone(() -> cancel("jcontext " + ctx.err().getMessage(), ctx.cause()));
-      stop = s;
-      if (closed) {
-        s.stop();
+        }, headers);
+      } catch (RuntimeException | Error e) {
+        follower.cancel(null);
+        throw e;
       }
     }
   }

@@ -104,12 +104,11 @@ public final class ContextServerInterceptor implements ServerInterceptor {
     ServerCall<Q, R> closing = new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(call) {
       @Override
       public void close(Status status, Metadata trailers) {
+        // Done before the client can see the answer: once a client has its response, the
+        // served call's context is done and holds nothing on the root.
         state.closedByServer = true;
-        try {
-          super.close(status, trailers);
-        } finally {
-          base.cancel();
-        }
+        base.cancel();
+        super.close(status, trailers);
       }
     };
     ServerCall.Listener<Q> listener;

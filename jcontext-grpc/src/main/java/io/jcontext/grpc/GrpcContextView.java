@@ -110,12 +110,15 @@ final class GrpcContextView implements Context {
   /** Maps grpc's cancellation cause to the err of this view (see {@link GrpcContexts#fromGrpc}). */
   private ContextException map(Throwable cause) {
     if (cause instanceof ContextException) {
-      return (ContextException) cause; // a follower of a jcontext: the same err, both ways
+      return (ContextException) cause;
     }
     if (cause instanceof TimeoutException) {
       return new DeadlineExceededException(); // grpc's own deadline timer
     }
     Status status = cause == null ? null : Status.fromThrowable(cause);
+    if (status != null && status.getCause() instanceof ContextException) {
+      return (ContextException) status.getCause(); // a follower of a jcontext: the same err, both ways
+    }
     if (status != null && status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       return new DeadlineExceededException(cause);
     }

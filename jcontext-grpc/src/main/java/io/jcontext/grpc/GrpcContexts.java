@@ -89,8 +89,11 @@ public final class GrpcContexts {
   /**
    * Returns a child of {@code parent} that follows {@code ctx}: it carries {@code ctx}'s remaining
    * budget as its grpc deadline (so stubs called under it send it), it binds {@code ctx} for
-   * {@link #current()}, and it is cancelled, with {@code ctx.err()} as grpc's cancellation cause,
-   * when {@code ctx} is done. It starts no timer of its own: {@code ctx}'s deadline timer ends it.
+   * {@link #current()}, and it is cancelled when {@code ctx} is done. grpc's cancellation cause is
+   * then a {@link io.grpc.StatusRuntimeException} of {@link GrpcStatuses#toStatus
+   * toStatus(ctx.err())}: {@code DEADLINE_EXCEEDED} or {@code CANCELLED}, whose cause is
+   * {@code ctx.err()} (whose own cause is {@code ctx.cause()}); so calls made under it fail with
+   * that status, as they would under a grpc deadline or cancellation. It starts no timer of its own: {@code ctx}'s deadline timer ends it.
    *
    * <p>Cancel it ({@code follower.cancel(null)}, or {@code close()}) when done with it: that
    * removes its registration from {@code ctx}. If {@code ctx} is already done it is returned
@@ -105,7 +108,7 @@ public final class GrpcContexts {
         ? base.withCancellation()
         : base.withDeadline(Deadline.after(Math.max(remaining.toNanos(), 0), TimeUnit.NANOSECONDS),
             NoTimerScheduler.INSTANCE);
-    Stop stop = ctx.onDone(() -> follower.cancel(ctx.err()));
+    Stop stop = ctx.onDone(() -> follower.cancel(GrpcStatuses.toStatus(ctx.err()).asRuntimeException()));
     follower.addListener(c -> stop.stop(), Runnable::run);
     return follower;
   }
