@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  *       toStatus(ctx.err())}: {@code DEADLINE_EXCEEDED} or {@code CANCELLED}, whose cause is the
  *       context's err, which carries the context's {@linkplain Context#cause() cause} (at once, if
  *       it already is done). The call is made under a {@link GrpcContexts#toGrpc follower} of the
- *       context, so grpc-java cancels it by its own rules;</li>
+ *       context, so grpc-java cancels it by its own rules. The follower keeps the values of the
+ *       current {@code io.grpc.Context} but not its cancellation or deadline: the caller's context
+ *       alone decides (a handler's {@code ctx.withoutCancel()} call outlives its request);</li>
  *   <li>the declared {@linkplain #withValues values} of the context go out as metadata.</li>
  * </ul>
  * The registration on the context is removed when the call closes, however it closes.
@@ -93,8 +95,10 @@ public final class ContextClientInterceptor implements ClientInterceptor {
     }
     // grpc-java's call captures io.grpc.Context.current() when it is created and obeys it: make
     // it a follower of ctx, so grpc itself cancels the call (also before it started) with the
-    // status of ctx's err.
-    io.grpc.Context.CancellableContext follower = GrpcContexts.toGrpc(ctx, io.grpc.Context.current());
+    // status of ctx's err. The follower keeps the current grpc values but not its cancellation or
+    // deadline (fork): ctx alone governs the call, so that ctx.withoutCancel() works from a
+    // handler whose call is already cancelled.
+    io.grpc.Context.CancellableContext follower = GrpcContexts.toGrpc(ctx, io.grpc.Context.current().fork());
     io.grpc.Context previous = follower.attach();
     ClientCall<Q, R> call;
     try {
