@@ -56,6 +56,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.RateControl;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -77,7 +78,7 @@ class EndToEndTest {
   static final MethodDescriptor<String, String> B_WORK = Utf8.unary("b/work");
   static final MethodDescriptor<String, String> B_AUDIT = Utf8.unary("b/audit");
   static final Duration LIVENESS = Duration.ofSeconds(20);
-  static final Duration HTTP_RESERVE = Duration.ofMillis(100);
+  static final Duration HTTP_RESERVE = Duration.ofMillis(300);
   static final Duration GRPC_RESERVE = Duration.ofMillis(50);
 
   static final DisconnectSignal JETTY = (request, gone) -> {
@@ -157,8 +158,10 @@ class EndToEndTest {
 
     jetty = new org.eclipse.jetty.server.Server();
     HttpConfiguration config = new HttpConfiguration();
-    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(config),
-        new HTTP2CServerConnectionFactory(config));
+    HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(config);
+    h2c.setMaxConcurrentStreams(1000); // 200 requests at once on one connection
+    h2c.setRateControlFactory(new RateControl.Factory() {}); // no rapid-reset guard: the test resets streams on purpose
+    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(config), h2c);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     jetty.addConnector(connector);
@@ -339,7 +342,7 @@ class EndToEndTest {
 
   @Test
   void edgeDeadlineEndsEveryHopAsDeadlineExceededOnItsOwnSide() throws Exception {
-    try (CancellableContext ctx = Context.background().withTimeout(Duration.ofMillis(1500))) {
+    try (CancellableContext ctx = Context.background().withTimeout(Duration.ofMillis(2000))) {
       HttpResponse<String> r = client.send(ctx.withValue(REQUEST_ID, "r-deadline"), request("block"),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(504, r.statusCode(), r.body());
