@@ -103,7 +103,7 @@ class GrpcContextInteropTest {
 
   @Test
   void stopRacingCancelRunsTheCallbackXorStops() throws Exception {
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 1_000; i++) {
       io.grpc.Context.CancellableContext grpc = io.grpc.Context.ROOT.withCancellation();
       Context view = GrpcContexts.fromGrpc(grpc);
       AtomicInteger ran = new AtomicInteger();
@@ -174,7 +174,7 @@ class GrpcContextInteropTest {
 
   @Test
   void closeRacingCancelLeavesNoRegistrationAndACancelledFollower() throws Exception {
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 1_000; i++) {
       CountingContext ctx = new CountingContext();
       io.grpc.Context.CancellableContext follower = GrpcContexts.toGrpc(ctx, io.grpc.Context.ROOT);
       CyclicBarrier start = new CyclicBarrier(2);
