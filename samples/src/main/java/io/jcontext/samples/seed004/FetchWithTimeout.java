@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.ContextException;
+import io.jcontext.http.ContextHttpClient;
 import io.jcontext.samples.Describe;
 import io.jcontext.samples.Sample;
 import java.io.IOException;
@@ -26,9 +27,10 @@ import java.util.concurrent.TimeUnit;
  * {@link io.jcontext.DeadlineExceededException} (so it can branch on {@code isTimeout()}), and the
  * request is really aborted: the JDK client closes the connection, which the slow server sees.
  *
- * <p>The JDK {@link HttpClient} has no context parameter; the bridge is {@code sendAsync} plus
- * {@link Context#await}: whichever ends first wins, and when the context wins the exchange is
- * cancelled with {@code cancel(true)}, which (JDK 16+) aborts it and closes its connection.
+ * <p>The JDK {@link HttpClient} has no context parameter; jcontext-http's {@link ContextHttpClient}
+ * is the bridge: whichever of the response and the context ends first wins, and when the context
+ * wins the exchange is aborted and its connection closed (it also sends the remaining budget in
+ * {@code Request-Budget-Ms}, which this plain server ignores).
  */
 public final class FetchWithTimeout implements Sample {
 
@@ -43,16 +45,7 @@ public final class FetchWithTimeout implements Sample {
       throws IOException, InterruptedException {
     try (CancellableContext ctx = parent.withTimeout(timeout)) {   // close() releases the timer
       HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
-      CompletableFuture<HttpResponse<byte[]>> exchange =
-          client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-      try {
-        return Context.await(ctx, exchange).body();
-      } catch (ContextException e) {
-        exchange.cancel(true); // abort the exchange: the transport closes the connection
-        throw e;
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-      }
+      return ContextHttpClient.of(client).send(ctx, request, HttpResponse.BodyHandlers.ofByteArray()).body();
     }
   }
 

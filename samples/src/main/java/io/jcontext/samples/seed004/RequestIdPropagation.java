@@ -1,20 +1,13 @@
 package io.jcontext.samples.seed004;
 
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.jcontext.Context;
+import io.jcontext.grpc.ContextClientInterceptor;
+import io.jcontext.grpc.ContextServerInterceptor;
 import io.jcontext.samples.Sample;
 import io.jcontext.samples.grpc.GrpcCalls;
-import io.jcontext.samples.grpc.GrpcContexts;
 import io.jcontext.samples.grpc.LoopbackGrpc;
 import io.jcontext.samples.grpc.UnaryHandler;
 import io.jcontext.samples.grpc.Utf8Marshaller;
@@ -33,19 +26,18 @@ import java.util.function.Consumer;
 /**
  * Seed 004, task 13: one request id from the HTTP edge through two gRPC hops, on loopback.
  *
- * <p>HTTP in ({@link #httpMiddleware}: read {@value #HEADER} or mint one, echo it, put it in the
- * context) → gRPC out ({@link #clientInterceptor}: context → {@code x-request-id} metadata) → gRPC
- * in ({@link #serverInterceptor}: metadata → context) → gRPC out → gRPC in → log. Every layer logs
- * the id it reads from its context. Only the edge mints an id; the middle propagates what it got,
- * so a hop that forgot its interceptor shows up as a missing id rather than a fresh one.
+ * <p>HTTP in (jcontext-http's filter reads {@value #HEADER} into the context through
+ * {@link RequestIds#HEADER}; {@link #httpMiddleware} mints one if there was none and echoes it) →
+ * gRPC out (jcontext-grpc's client interceptor writes {@code x-request-id} through
+ * {@link RequestIds#METADATA}) → gRPC in (the server interceptor reads it back) → gRPC out → gRPC
+ * in → log. Every layer logs the id it reads from its context. Only the edge mints an id; the
+ * middle propagates what it got, so a hop that forgot to declare the value shows up as a missing
+ * id rather than a fresh one.
  */
 public final class RequestIdPropagation implements Sample {
 
   /** The HTTP header. */
-  public static final String HEADER = "X-Request-ID";
-  /** The gRPC metadata key (lower case, as gRPC requires). */
-  public static final Metadata.Key<String> METADATA_KEY =
-      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+  public static final String HEADER = RequestIds.HEADER.name();
 
   /** Frontend method: resolves a name by asking the backend. */
   public static final MethodDescriptor<String, String> RESOLVE = Utf8Marshaller.unary("demo.Frontend/Resolve");
@@ -60,59 +52,13 @@ public final class RequestIdPropagation implements Sample {
     return HexFormat.of().formatHex(b);
   }
 
-  /** HTTP middleware: stamps the request context with the caller's id (or a new one) and echoes it. */
+  /** HTTP middleware: the caller's id (read by the filter) or a new one, echoed in the response. */
   public static CtxHandler httpMiddleware(CtxHandler next) {
     return (ctx, ex) -> {
-      String id = ex.getRequestHeaders().getFirst(HEADER);
-      if (id == null || id.isBlank()) {
-        id = newId();
-      }
+      String id = RequestIds.requestId(ctx).filter(s -> !s.isBlank()).orElse(null);
+      Context withId = id != null ? ctx : RequestIds.withRequestId(ctx, id = newId());
       ex.getResponseHeaders().set(HEADER, id);
-      next.handle(RequestIds.withRequestId(ctx, id), ex);
-    };
-  }
-
-  /** gRPC client interceptor: sends the caller context's id, if it has one (never mints). */
-  public static ClientInterceptor clientInterceptor() {
-    return new ClientInterceptor() {
-      @Override
-      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-          Channel next) {
-        Context ctx = options.getOption(GrpcContexts.CONTEXT);
-        if (ctx == null) {
-          ctx = GrpcContexts.current();
-        }
-        String id = ctx == null ? null : RequestIds.requestId(ctx).orElse(null);
-        return new ForwardingClientCall.SimpleForwardingClientCall<Q, R>(next.newCall(method, options)) {
-          @Override
-          public void start(Listener<R> listener, Metadata headers) {
-            if (id != null) {
-              headers.put(METADATA_KEY, id);
-            }
-            super.start(listener, headers);
-          }
-        };
-      }
-    };
-  }
-
-  /**
-   * gRPC server interceptor: puts the caller's id (or a new one, if the caller sent none) into the
-   * call's jcontext. Runs after {@link GrpcContexts#serverInterceptor}.
-   */
-  public static ServerInterceptor serverInterceptor() {
-    return new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        String id = headers.get(METADATA_KEY);
-        Context ctx = GrpcContexts.current();
-        if (ctx == null) {
-          ctx = Context.background();
-        }
-        return GrpcContexts.withCurrent(RequestIds.withRequestId(ctx, id != null ? id : newId()),
-            call, headers, next);
-      }
+      next.handle(withId, ex);
     };
   }
 
@@ -124,7 +70,8 @@ public final class RequestIdPropagation implements Sample {
 
     /** Starts backend and frontend gRPC servers and the HTTP edge. */
     public Topology(Consumer<String> log) throws Exception {
-      List<ClientInterceptor> client = List.of(clientInterceptor(), GrpcContexts.clientInterceptor());
+      List<ClientInterceptor> client = List.of(ContextClientInterceptor.create().withValues(RequestIds.METADATA));
+      ContextServerInterceptor server = ContextServerInterceptor.create(Context.background()).withValues(RequestIds.METADATA);
       backend = new LoopbackGrpc(
           ServerServiceDefinition.builder("demo.Backend")
               .addMethod(LOOKUP, UnaryHandler.adapt((ctx, name) -> {
@@ -132,7 +79,7 @@ public final class RequestIdPropagation implements Sample {
                 return name.toUpperCase(java.util.Locale.ROOT);
               }))
               .build(),
-          List.of(serverInterceptor(), GrpcContexts.serverInterceptor(Context.background())), client);
+          List.of(server), client);
       frontend = new LoopbackGrpc(
           ServerServiceDefinition.builder("demo.Frontend")
               .addMethod(RESOLVE, UnaryHandler.adapt((ctx, name) -> {
@@ -140,13 +87,13 @@ public final class RequestIdPropagation implements Sample {
                 return GrpcCalls.unary(ctx, backend.channel(), LOOKUP, name);
               }))
               .build(),
-          List.of(serverInterceptor(), GrpcContexts.serverInterceptor(Context.background())), client);
+          List.of(server), client);
       http = ContextHttpServer.start(Context.background(), Map.of("/resolve", httpMiddleware((ctx, ex) -> {
         log.accept("http          request-id=" + id(ctx));
         String name = ex.getRequestURI().getQuery();
         String answer = GrpcCalls.unary(ctx, frontend.channel(), RESOLVE, name == null ? "" : name);
         ContextHttpServer.respond(ex, 200, answer);
-      })));
+      })), RequestIds.HEADER);
     }
 
     private static String id(Context ctx) {

@@ -3,6 +3,8 @@ package io.jcontext.samples.seed004;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.Key;
+import io.jcontext.grpc.MetadataValue;
+import io.jcontext.http.HeaderValue;
 import io.jcontext.samples.Sample;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +21,12 @@ import java.util.Optional;
 public final class RequestIds implements Sample {
 
   private static final Key<String> REQUEST_ID = Key.of("requestId", String.class);
+
+  /** The id travels over HTTP in this header (jcontext-http); the key stays private. */
+  public static final HeaderValue<String> HEADER = HeaderValue.ofString(REQUEST_ID, "X-Request-ID");
+
+  /** The id travels over gRPC in this metadata entry (jcontext-grpc); the key stays private. */
+  public static final MetadataValue<String> METADATA = MetadataValue.ofString(REQUEST_ID, "x-request-id");
 
   /** Returns a child of {@code ctx} carrying {@code id}. */
   public static Context withRequestId(Context ctx, String id) {
