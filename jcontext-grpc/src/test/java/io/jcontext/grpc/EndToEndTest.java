@@ -375,23 +375,24 @@ class EndToEndTest {
     e.finished.get(LIVENESS.toSeconds(), TimeUnit.SECONDS);
     assertInstanceOf(ClientDisconnectedException.class, e.cause);
     // the audit call made at A with withoutCancel() completes after the request was cancelled
-    assertEquals("audited " + id, audits.get(id).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+    assertEquals("audited " + id, audits.computeIfAbsent(id, k -> new CompletableFuture<>())
+        .get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
     assertTrue(r.isCompletedExceptionally());
     return TimeUnit.NANOSECONDS.toMillis(b.doneAt - cancelledAt);
   }
 
   @Test
   void clientCancelReachesBWithinAHundredMillisAndEveryHopSaysTheClientCancelled() throws Exception {
-    // Five cancels, one after another. Each crosses six threads (client, Jetty, two Netty
+    // Seven cancels, one after another. Each crosses six threads (client, Jetty, two Netty
     // channels, two servers); on a machine loaded past its cores a single hand-off can wait a
     // scheduler slice, so the bound is asserted on the median and each one on liveness.
-    long[] took = new long[5];
+    long[] took = new long[7];
     for (int i = 0; i < took.length; i++) {
       took[i] = cancelOnce("r-cancel-" + i);
     }
     long[] sorted = took.clone();
     java.util.Arrays.sort(sorted);
-    assertTrue(sorted[2] <= 100, "median cancel latency to B over 100 ms: " + java.util.Arrays.toString(took));
+    assertTrue(sorted[sorted.length / 2] <= 100, "median cancel latency to B over 100 ms: " + java.util.Arrays.toString(took));
     assertNothingRetained();
   }
 
