@@ -68,7 +68,7 @@ import org.junit.jupiter.api.Test;
 /**
  * One request crossing three real servers on loopback in this JVM: an HTTP edge on Jetty 12
  * (servlet filter, h2c) → gRPC service A → gRPC service B (Netty). Real time appears only as
- * liveness bounds, and as the 100 ms the issue allows a client cancel to reach B.
+ * liveness bounds, and as the 100 ms a client cancel may take to reach B.
  */
 class EndToEndTest {
   static final Key<String> REQUEST_ID = Key.of("requestId", String.class);
