@@ -212,4 +212,20 @@ class ContextServletFilterTest {
     var e = assertThrows(ContextCancelledException.class, () -> response.get(10, TimeUnit.SECONDS));
     assertSame(clientCtx.err(), e);
   }
+
+  @Test
+  void nothingInTheRequestOrAFailingSignalMakesTheFilterThrow() throws Exception {
+    HeaderValue<Integer> tenant = HeaderValue.of(Key.of("tenant", Integer.class), "X-Tenant",
+        String::valueOf, text -> { throw new IllegalStateException("decoder bug"); });
+    DisconnectSignal broken = (request, gone) -> { throw new IllegalStateException("signal bug"); };
+    start(ContextServletFilter.create(root).withValues(tenant, REQUEST_ID_HEADER).withDisconnectSignal(broken),
+        servlet(seen, ctx -> ctx.value(REQUEST_ID) + "/" + (ctx.remaining() == null ? "none" : "budget")));
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(base)
+        .header("X-Tenant", "x").header("X-Request-Id", "r-5").header(BudgetHeader.NAME, "-1").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertEquals("r-5/none", r.body());
+    String huge = "x".repeat(HeaderValue.MAX_LENGTH + 1);
+    assertEquals("null/none", get("X-Request-Id", huge));
+  }
 }
