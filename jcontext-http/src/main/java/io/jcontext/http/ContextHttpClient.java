@@ -85,6 +85,14 @@ public final class ContextHttpClient {
     CompletableFuture<HttpResponse<T>> result = sendAsync(ctx, request, handler);
     try {
       return result.get();
+    } catch (CancellationException e) {
+      // A ContextException is a CancellationException: get() rethrows it as it is on JDK 17, and
+      // wraps it in a new one on recent JDKs. Either way the caller gets ctx.err().
+      ContextException err = ctx.err();
+      if (err != null) {
+        throw err;
+      }
+      throw e;
     } catch (InterruptedException e) {
       result.cancel(true);
       throw e;
