@@ -9,14 +9,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jcontext.Context;
 import io.jcontext.ContextException;
+import io.jcontext.grpc.GrpcContexts;
+import io.jcontext.grpc.GrpcStatuses;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * A blocking unary gRPC call under a jcontext, written on the plain {@link ClientCall} API (the
- * samples use no generated stubs). With {@link GrpcContexts#clientInterceptor()} on the channel the
- * context's budget and cancellation travel with the call.
+ * samples use no generated stubs). With jcontext-grpc's {@code ContextClientInterceptor} on the
+ * channel the context's budget, cancellation and declared values travel with the call.
  */
 public final class GrpcCalls {
 
@@ -27,7 +29,7 @@ public final class GrpcCalls {
    *
    * @throws ContextException {@code ctx.err()} if the context ends first (the call is cancelled),
    *     also when the call failed with DEADLINE_EXCEEDED because the context's budget ran out
-   *     (within {@link GrpcContexts#DEADLINE_TOLERANCE} of the context's deadline)
+   *     (gRPC's timer for the same deadline may fire a hair before the context's)
    * @throws StatusRuntimeException if the call fails for another reason
    */
   public static <Q, R> R unary(Context ctx, Channel channel, MethodDescriptor<Q, R> method, Q request)
@@ -59,18 +61,13 @@ public final class GrpcCalls {
       return Context.await(ctx, result);
     } catch (ExecutionException e) {
       StatusRuntimeException failure = (StatusRuntimeException) e.getCause();
-      Status.Code code = failure.getStatus().getCode();
       Duration remaining = ctx.remaining();
-      if (code == Status.Code.DEADLINE_EXCEEDED && remaining != null
-          && remaining.compareTo(GrpcContexts.DEADLINE_TOLERANCE) <= 0) {
-        // gRPC's timer for our own budget (or the server's, for the same budget) fired a hair
-        // before the context's: report the context's deadline, not a transport error.
-        ctx.awaitDone(remaining.plus(GrpcContexts.DEADLINE_TOLERANCE));
+      if (failure.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED && remaining != null
+          && remaining.compareTo(GrpcContexts.DEADLINE_SLACK) <= 0) {
+        ctx.awaitDone(remaining.plus(GrpcContexts.DEADLINE_SLACK)); // report our own deadline
       }
-      if ((code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED) && ctx.isDone()) {
-        throw ctx.err();
-      }
-      throw failure;
+      throw GrpcStatuses.toClientException(ctx, failure) instanceof ContextException c && ctx.isDone()
+          ? c : failure;
     }
   }
 }

@@ -6,6 +6,8 @@ import io.grpc.ServerCallHandler;
 import io.grpc.Status;
 import io.jcontext.Context;
 import io.jcontext.ContextException;
+import io.jcontext.grpc.GrpcContexts;
+import io.jcontext.grpc.GrpcStatuses;
 
 /**
  * A unary gRPC method implemented as a blocking function of the call's jcontext and the request.
@@ -47,8 +49,7 @@ public interface UnaryHandler<Q, R> {
             call.sendMessage(response);
             call.close(Status.OK, new Metadata());
           } catch (ContextException e) {
-            Status status = e.isTimeout() ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
-            close(call, status.withDescription(e.getMessage()).withCause(e));
+            close(call, GrpcStatuses.toStatus(e));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close(call, Status.CANCELLED.withCause(e));

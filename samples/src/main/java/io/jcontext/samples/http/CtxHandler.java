@@ -14,8 +14,8 @@ public interface CtxHandler {
 
   /**
    * Handles one exchange. {@code ctx} is done when the server shuts down or the request's
-   * deadline budget (header {@link ContextHttpServer#TIMEOUT_HEADER}) runs out, and is cancelled
-   * when this method returns.
+   * deadline budget (header {@code Request-Budget-Ms}) runs out, and is cancelled when this
+   * method returns.
    */
   void handle(Context ctx, HttpExchange exchange) throws IOException, InterruptedException;
 }

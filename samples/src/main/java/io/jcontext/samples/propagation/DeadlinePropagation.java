@@ -4,16 +4,17 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.MethodDescriptor;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
+import io.jcontext.grpc.ContextClientInterceptor;
+import io.jcontext.grpc.ContextServerInterceptor;
+import io.jcontext.http.ContextHttpClient;
 import io.jcontext.ContextException;
 import io.jcontext.samples.Describe;
 import io.jcontext.samples.Go;
 import io.jcontext.samples.Sample;
 import io.jcontext.samples.grpc.GrpcCalls;
-import io.jcontext.samples.grpc.GrpcContexts;
 import io.jcontext.samples.grpc.LoopbackGrpc;
 import io.jcontext.samples.grpc.UnaryHandler;
 import io.jcontext.samples.grpc.Utf8Marshaller;
-import io.jcontext.samples.http.ContextHttpClient;
 import io.jcontext.samples.http.ContextHttpServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * crosses each hop, and so does cancellation where the transport can carry it.
  *
  * <pre>
- *   client ctx (budget B) --HTTP, header X-Request-Timeout-Ms: remaining--> HTTP handler ctx
+ *   client ctx (budget B) --HTTP, header Request-Budget-Ms: remaining--> HTTP handler ctx
  *        --gRPC, grpc-timeout: remaining--> gRPC handler ctx  (waits for its ctx)
  * </pre>
  *
@@ -38,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * of its own. Over gRPC the client's cancellation also travels (the call is cancelled, the server
  * call's context and with it the handler's jcontext are cancelled). Over HTTP/1.1 cancellation is
  * a closed connection, which the JDK server does not report to a handler: there the budget is what
- * bounds the server's work. See {@link ContextHttpServer} and {@link GrpcContexts}.
+ * bounds the server's work. The hops use jcontext-http ({@link ContextHttpClient}, the filter
+ * inside {@link ContextHttpServer}) and jcontext-grpc ({@link ContextClientInterceptor},
+ * {@link ContextServerInterceptor}).
  */
 public final class DeadlinePropagation implements Sample {
 
@@ -84,8 +87,8 @@ public final class DeadlinePropagation implements Sample {
               }))
               .addMethod(PING, UnaryHandler.adapt((ctx, req) -> "pong"))
               .build(),
-          List.of(GrpcContexts.serverInterceptor(Context.background())),
-          List.of(GrpcContexts.clientInterceptor()));
+          List.of(ContextServerInterceptor.create(Context.background())),
+          List.of(ContextClientInterceptor.create()));
       http = ContextHttpServer.start(Context.background(), Map.of("/ping", (ctx, ex) ->
           ContextHttpServer.respond(ex, 200, GrpcCalls.unary(ctx, grpc.channel(), PING, "ping")),
           "/slow", (ctx, ex) -> {
@@ -136,8 +139,8 @@ public final class DeadlinePropagation implements Sample {
   public static Hop callThroughHttp(Context ctx, Topology t) throws Exception {
     Duration budget = ctx.remaining();
     try {
-      HttpResponse<String> r = ContextHttpClient.send(ctx, t.client(),
-          HttpRequest.newBuilder(t.uri()), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = ContextHttpClient.of(t.client()).send(ctx,
+          HttpRequest.newBuilder(t.uri()).build(), HttpResponse.BodyHandlers.ofString());
       return new Hop("client (HTTP " + r.statusCode() + ")", budget, null);
     } catch (ContextException e) {
       return new Hop("client", budget, e);

@@ -14,7 +14,7 @@ import io.jcontext.ContextCancelledException;
 import io.jcontext.DeadlineExceededException;
 import io.jcontext.samples.Go;
 import io.jcontext.samples.grpc.GrpcCalls;
-import io.jcontext.samples.grpc.GrpcContexts;
+import io.jcontext.grpc.ClientCancelledException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +68,7 @@ class DeadlinePropagationTest {
     ctx.cancel(new IllegalStateException("user navigated away"));
     DeadlinePropagation.Hop server = topology.grpcHop.get(LIVENESS_S, TimeUnit.SECONDS);
     ContextCancelledException serverErr = assertInstanceOf(ContextCancelledException.class, server.err());
-    assertInstanceOf(GrpcContexts.CallCancelledException.class, serverErr.getCause());
+    assertInstanceOf(ClientCancelledException.class, serverErr.getCause());
     assertEquals(null, server.budgetOnEntry(), "no deadline was set: none arrived");
     assertSame(ctx.err(), call.failure(Duration.ofSeconds(LIVENESS_S)), "the client gets its own ctx err");
   }
