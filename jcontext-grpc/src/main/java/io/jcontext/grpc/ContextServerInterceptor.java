@@ -1,5 +1,6 @@
 package io.jcontext.grpc;
 
+import io.jcontext.BudgetPolicy;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall;

@@ -1,5 +1,6 @@
 package io.jcontext.grpc;
 
+import io.jcontext.BudgetPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,7 +24,6 @@ import io.jcontext.ContextCancelledException;
 import io.jcontext.ContextException;
 import io.jcontext.DeadlineExceededException;
 import io.jcontext.Key;
-import io.jcontext.http.BudgetPolicy;
 import io.jcontext.http.ClientDisconnectedException;
 import io.jcontext.http.ContextHttpClient;
 import io.jcontext.http.ContextServletFilter;

@@ -1,5 +1,6 @@
 package io.jcontext.http;
 
+import io.jcontext.BudgetPolicy;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import io.jcontext.Context;

@@ -1,5 +1,6 @@
 package io.jcontext.http;
 
+import io.jcontext.BudgetPolicy;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import java.time.Duration;

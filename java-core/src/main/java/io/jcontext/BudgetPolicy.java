@@ -1,19 +1,20 @@
-package io.jcontext.grpc;
+package io.jcontext;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How one hop treats the deadline budget that arrives with a call: {@link #trust() trust} it,
+ * How one hop treats the deadline budget that arrives with a request or call (the gRPC and HTTP
+ * integration modules take one): {@link #trust() trust} it,
  * {@link #clampTo(Duration) clamp} it to a maximum, or {@link #ignore() ignore} it. A budget is a
- * duration (what remains of the caller's deadline when the call left it), never a wall-clock
+ * duration (what remains of the caller's deadline when the request left it), never a wall-clock
  * instant, so clock skew between hosts does not matter.
  *
- * <p>A call without a budget gets the policy's {@linkplain #withDefault(Duration) default}
+ * <p>A request without a budget gets the policy's {@linkplain #withDefault(Duration) default}
  * ({@code null}, no deadline, unless set). An ignoring policy always gives the default. A
- * clamping policy caps whatever budget results, the default included, so no call runs longer
+ * clamping policy caps whatever budget results, the default included, so no request runs longer
  * than the maximum at this hop. A budget of zero or less means the caller has no time left: the
- * call's context starts past its deadline.
+ * request's context starts past its deadline.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -25,7 +26,7 @@ public final class BudgetPolicy {
 
   private final Mode mode;
   private final Duration max; // CLAMP only
-  private final Duration fallback; // null: no deadline when the call brings none
+  private final Duration fallback; // null: no deadline when the request brings none
 
   private BudgetPolicy(Mode mode, Duration max, Duration fallback) {
     this.mode = mode;
@@ -51,13 +52,13 @@ public final class BudgetPolicy {
     return new BudgetPolicy(Mode.CLAMP, max, null);
   }
 
-  /** Disregards the incoming budget: every call gets the default. */
+  /** Disregards the incoming budget: every request gets the default. */
   public static BudgetPolicy ignore() {
     return IGNORE;
   }
 
   /**
-   * Returns this policy with {@code budget} for calls that bring none ({@code null}: no deadline).
+   * Returns this policy with {@code budget} for requests that bring none ({@code null}: no deadline).
    *
    * @throws IllegalArgumentException if {@code budget} is zero or negative
    */
@@ -69,7 +70,7 @@ public final class BudgetPolicy {
   }
 
   /**
-   * Returns the budget this hop grants a call that arrived with {@code incoming} ({@code null}
+   * Returns the budget this hop grants a request that arrived with {@code incoming} ({@code null}
    * when it brought none), or {@code null} for no deadline.
    */
   public Duration budget(Duration incoming) {
@@ -80,8 +81,8 @@ public final class BudgetPolicy {
     return b;
   }
 
-  /** Returns whether the incoming budget bounds the call's context (trust and clamp do). */
-  boolean honoursIncoming() {
+  /** Returns whether the incoming budget bounds the request's context (trust and clamp do). */
+  public boolean honoursIncoming() {
     return mode != Mode.IGNORE;
   }
 

@@ -1,4 +1,4 @@
-package io.jcontext.grpc;
+package io.jcontext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
