@@ -2,6 +2,7 @@ package io.jcontext.sync;
 
 import io.jcontext.Context;
 import io.jcontext.Stop;
+import io.jcontext.internal.Durable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -96,6 +97,8 @@ final class PermitQueue {
   private LockWaiter tail;
   /** Barging only: starvation (hand-off) mode. Implies available == 0 and a non-empty line. */
   private boolean starving;
+  /** The lock this queue serves (Mutex, RWMutex, Semaphore, Group) or null; names it in reports. */
+  Object owner;
 
   PermitQueue(long size) {
     this(size, false);
@@ -234,6 +237,20 @@ final class PermitQueue {
   }
 
   private void await(Context ctx, ThreadWaiter w) throws InterruptedException {
+    Durable.Member m = w.member;
+    if (m != null) {
+      m.block(w, ctx); // a bubble's thread: durably blocked from here (Durable's protocol)
+    }
+    try {
+      park(ctx, w);
+    } finally {
+      if (m != null) {
+        m.unblock();
+      }
+    }
+  }
+
+  private void park(Context ctx, ThreadWaiter w) throws InterruptedException {
     boolean interruptedFirst = false;
     boolean interruptLost = false;
     Stop reg = null;
@@ -555,9 +572,15 @@ final class PermitQueue {
   /** A parked thread in line; also its ctx's onDone callback. */
   private static final class ThreadWaiter extends LockWaiter implements Runnable {
     final Thread thread = Thread.currentThread();
+    /** The thread's bubble member, or null outside a bubble (io.jcontext.internal.Durable). */
+    final Durable.Member member = Durable.current();
 
     @Override
     protected void wake() {
+      Durable.Member m = member;
+      if (m != null) {
+        m.wake(); // runnable for the bubble before it can run
+      }
       LockSupport.unpark(thread);
     }
 
@@ -565,8 +588,35 @@ final class PermitQueue {
     @Override
     public void run() {
       if (casCancel()) {
+        Durable.Member m = member;
+        if (m != null) {
+          m.wake();
+        }
         LockSupport.unpark(thread);
       }
     }
+
+    /** Names the lock and the acquisition; only for a bubble's deadlock report. */
+    @Override
+    public String toString() {
+      PermitQueue q = queue;
+      return q == null ? "lock wait" : q.describe(n);
+    }
+  }
+
+  /** Describes an acquisition of {@code n} permits of this queue, for a bubble's deadlock report. */
+  String describe(long n) {
+    Object o = owner;
+    String op;
+    if (o instanceof RWMutex) {
+      op = n == RWMutex.WRITER ? "RWMutex.lock" : "RWMutex.rLock";
+    } else if (o instanceof Mutex) {
+      op = "Mutex.lock";
+    } else if (o instanceof Group) {
+      op = "Group.go (limit slot)";
+    } else {
+      op = "Semaphore.acquire(" + n + ")";
+    }
+    return op + " on " + (o == null ? "PermitQueue@" + Integer.toHexString(System.identityHashCode(this)) : o);
   }
 }
