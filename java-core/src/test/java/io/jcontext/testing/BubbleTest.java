@@ -299,7 +299,7 @@ class BubbleTest {
   void aThreadBlockedInAJucLatchStallsTheBubble() {
     CountDownLatch never = new CountDownLatch(1);
     BubbleStallException e = assertThrows(BubbleStallException.class, () ->
-        Bubble.options().stallTimeout(Duration.ofMillis(200)).run(b -> {
+        Bubble.options().stallTimeout(Duration.ofSeconds(1)).run(b -> {
           b.executor().execute(go(never::await));
           Context.sleep(b.context(), SECOND); // time cannot move while the thread is not durably blocked
         }));
@@ -314,7 +314,7 @@ class BubbleTest {
     Object monitor = new Object();
     AtomicReference<Throwable> fromAwait = new AtomicReference<>();
     BubbleStallException e = assertThrows(BubbleStallException.class, () ->
-        Bubble.options().stallTimeout(Duration.ofMillis(200)).run(b -> {
+        Bubble.options().stallTimeout(Duration.ofSeconds(1)).run(b -> {
           b.executor().execute(go(() -> {
             synchronized (monitor) {
               monitor.wait();

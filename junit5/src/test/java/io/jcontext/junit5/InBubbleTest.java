@@ -84,7 +84,7 @@ class InBubbleTest {
   }
 
   /** Run by failsTestsThatDeadlockLeakOrStall through the launcher, not by the build. */
-  @InBubble(stallTimeoutMillis = 200)
+  @InBubble(stallTimeoutMillis = 1_000)
   static class Cases {
     static final CountDownLatch NEVER = new CountDownLatch(1);
 
