@@ -617,6 +617,8 @@ final class PermitQueue {
     } else {
       op = "Semaphore.acquire(" + n + ")";
     }
-    return op + " on " + (o == null ? "PermitQueue@" + Integer.toHexString(System.identityHashCode(this)) : o);
+    Object which = o == null ? this : o;
+    String id = which.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(which));
+    return op + " on " + id + (o == null ? "" : " " + o);
   }
 }

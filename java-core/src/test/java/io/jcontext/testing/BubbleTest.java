@@ -258,8 +258,15 @@ class BubbleTest {
       a.lock(ctx);
     }));
     String msg = e.getMessage();
-    assertTrue(msg.contains("bubble-main waits in Mutex.lock on Mutex"), msg);
-    assertTrue(msg.contains("bubble-thread-1 waits in Mutex.lock on Mutex"), msg);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("waits in Mutex.lock on (Mutex@[0-9a-f]+) ").matcher(msg);
+    List<String> locks = new ArrayList<>();
+    while (m.find()) {
+      locks.add(m.group(1));
+    }
+    assertEquals(2, locks.size(), msg);
+    assertFalse(locks.get(0).equals(locks.get(1)), "the report tells the two locks apart: " + msg);
+    assertTrue(msg.contains("bubble-main waits in Mutex.lock on Mutex@"), msg);
+    assertTrue(msg.contains("bubble-thread-1 waits in Mutex.lock on Mutex@"), msg);
   }
 
   @Test

@@ -15,7 +15,8 @@ class DeadlocksInBubbleTest {
   void rwLockHeldWhileSendingOnAnUnbufferedChannel() throws Exception {
     String report = Deadlocks.rwLockAndChannelInBubble();
     assertTrue(report.startsWith("deadlock: every bubble thread is blocked"), report);
-    assertTrue(report.contains("bubble-main waits in RWMutex.rLock on RWMutex[write-locked"), report);
+    assertTrue(report.contains("bubble-main waits in RWMutex.rLock on RWMutex@"), report);
+    assertTrue(report.contains(" RWMutex[write-locked"), report);
     assertTrue(report.contains("bubble-thread-1 waits in Context.await(send on Channel@"), report);
   }
 
