@@ -136,6 +136,8 @@ public final class Bubble {
   /** No thread may join any more; read without the lock by the context lookup. */
   private volatile boolean ended;
   private long lastProgress = System.nanoTime();
+  /** Counts progress events (block, wake, start, finish, timers); guarded by lock. */
+  private long events;
   private int threadCount;
 
   private Bubble(Instant start, Duration stallTimeout) {
@@ -340,6 +342,7 @@ public final class Bubble {
   /** Under lock: something happened; resets the stall timer. */
   private void progress() {
     lastProgress = System.nanoTime();
+    events++;
     if (running == 0) {
       changed.signalAll();
     }
@@ -432,7 +435,7 @@ public final class Bubble {
             fireNext();
             continue;
           }
-          failure = new BubbleDeadlockException(deadlockReport());
+          reportDeadlock();
           continue;
         }
         if (!stopping && now - lastProgress > stallNanos) {
@@ -503,20 +506,48 @@ public final class Bubble {
     }
   }
 
-  private String deadlockReport() {
+  /**
+   * Under lock, every thread blocked and no timer: fails the run with a report. The report reads
+   * the waits' toString (which may take the locks they name), so it is built outside our lock,
+   * and used only if nothing woke meanwhile (a thread outside the bubble may wake one).
+   */
+  private void reportDeadlock() {
+    List<Member> snapshot = new ArrayList<>(members);
+    long eventsBefore = events;
+    Object[][] waits = new Object[snapshot.size()][];
+    for (int i = 0; i < waits.length; i++) {
+      waits[i] = new Object[] {snapshot.get(i).what, snapshot.get(i).ctx};
+    }
+    boolean main = mainDone;
+    Instant now = clock.now();
+    lock.unlock();
+    String report;
+    try {
+      report = deadlockReport(snapshot, waits, main, now);
+    } finally {
+      lock.lock();
+    }
+    if (failure == null && running == 0 && events == eventsBefore) {
+      failure = new BubbleDeadlockException(report);
+    }
+  }
+
+  private String deadlockReport(List<Member> members, Object[][] waits, boolean mainDone, Instant now) {
     StringBuilder sb = new StringBuilder();
     if (mainDone) {
       sb.append("the body returned, but ").append(members.size())
           .append(" bubble thread(s) would outlive it: each is blocked in a wait of the library and no timer is pending (at ")
-          .append(clock.now()).append("):");
+          .append(now).append("):");
     } else {
       sb.append("deadlock: every bubble thread is blocked in a wait of the library and no timer is pending (at ")
-          .append(clock.now()).append("):");
+          .append(now).append("):");
     }
-    for (Member m : members) {
-      sb.append("\n  ").append(m.name).append(" waits in ").append(describe(m.what));
-      if (m.ctx != null && m.ctx != context()) {
-        sb.append(" (ctx ").append(describe(m.ctx)).append(')');
+    for (int i = 0; i < members.size(); i++) {
+      Object what = waits[i][0];
+      Object ctx = waits[i][1];
+      sb.append("\n  ").append(members.get(i).name).append(" waits in ").append(describe(what));
+      if (ctx != null && ctx != context()) {
+        sb.append(" (ctx ").append(describe(ctx)).append(')');
       }
     }
     return sb.toString();
