@@ -237,6 +237,33 @@ class BubbleTest {
     });
   }
 
+  /**
+   * An interrupt wakes a blocked thread without a waker that could mark it runnable: the bubble
+   * must not take it for blocked (its thread is no longer parked, or is interrupted) and move
+   * time before it has run.
+   */
+  @Test
+  void anInterruptedWaiterCountsAsRunnableBeforeItRuns() throws Exception {
+    Bubble.run(b -> {
+      for (int i = 0; i < 100; i++) {
+        AtomicReference<Instant> at = new AtomicReference<>();
+        Thread t = b.threadFactory().newThread(() -> {
+          try {
+            Context.sleep(b.context(), Duration.ofHours(1));
+          } catch (InterruptedException e) {
+            at.set(b.clock().now());
+          }
+        });
+        t.start();
+        b.await();
+        Instant interruptedAt = b.clock().now();
+        t.interrupt();
+        Context.sleep(b.context(), SECOND);
+        assertEquals(interruptedAt, at.get(), "iteration " + i);
+      }
+    });
+  }
+
   // ---- deadlocks: reported at once, naming each thread and its wait ------------------------
 
   @Test
