@@ -12,6 +12,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -483,13 +485,24 @@ public final class Bubble {
     }
   }
 
-  /** Under lock: whether every blocked member has parked and is not interrupted. */
+  /**
+   * Under lock: whether every blocked member has parked in its wait and is not interrupted. A
+   * thread woken by an interrupt has no waker to mark it runnable: it is RUNNABLE, or still
+   * interrupted, or parked on a lock on its way out (our own lock, which we hold, as it reports
+   * that it left its wait). The library's waits park on their waiter, their queue or a
+   * condition, never directly on a lock's synchronizer; the state is read before the blocker,
+   * which is set before a park and cleared after it.
+   */
   private boolean allParked() {
     for (Member m : members) {
       if (m.state == Member.BLOCKED || m.state == Member.AWAITING) {
         Thread t = m.thread;
         Thread.State s = t.getState();
         if ((s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) || t.isInterrupted()) {
+          return false;
+        }
+        Object blocker = LockSupport.getBlocker(t);
+        if (blocker instanceof AbstractQueuedSynchronizer || blocker instanceof AbstractQueuedLongSynchronizer) {
           return false;
         }
       }
