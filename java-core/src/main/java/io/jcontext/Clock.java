@@ -1,5 +1,8 @@
 package io.jcontext;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * The time source of a tree of contexts: it reads the time and schedules timers. A tree takes
  * its clock from its root ({@link Context#background(Clock)}); deadlines, {@link Context#sleep},
@@ -44,4 +47,40 @@ public interface Clock {
    * @return a {@link Stop} whose {@code stop()} returns true if it prevented the task from running
    */
   Stop schedule(long deadline, Runnable task);
+
+  // The one time arithmetic of the library, for Clock implementations and their callers. Every
+  // conversion saturates instead of wrapping; a deadline is clamped below Long.MAX_VALUE, which
+  // the library reads as "no deadline".
+
+  /**
+   * Returns {@code instant} in clock nanoseconds (since the epoch), clamped to
+   * [{@code Long.MIN_VALUE}, {@code Long.MAX_VALUE - 1}] (about 1677 to 2262): a later instant,
+   * {@code Instant.MAX} included, reads as the latest deadline, never as "no deadline".
+   */
+  static long nanosOf(Instant instant) {
+    return Nanos.ofInstant(instant);
+  }
+
+  /** Returns {@code duration} in nanoseconds, saturated to the range of {@code long}. */
+  static long nanosOf(Duration duration) {
+    return Nanos.ofDuration(duration);
+  }
+
+  /** Returns the instant {@code nanos} clock nanoseconds after the epoch (exact for every long). */
+  static Instant instantOf(long nanos) {
+    return Nanos.toInstant(nanos);
+  }
+
+  /**
+   * Returns the deadline {@code delta} nanoseconds after {@code now}, clamped to
+   * [{@code Long.MIN_VALUE}, {@code Long.MAX_VALUE - 1}] as {@link #nanosOf(Instant)} clamps.
+   */
+  static long deadlineAfter(long now, long delta) {
+    return Nanos.deadlineAfter(now, delta);
+  }
+
+  /** Returns {@code to - from} in nanoseconds, saturated to the range of {@code long}. */
+  static long between(long from, long to) {
+    return Nanos.saturatedSubtract(to, from);
+  }
 }

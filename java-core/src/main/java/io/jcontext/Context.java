@@ -269,10 +269,11 @@ public interface Context {
 
   /**
    * Arranges for {@code action} to run on its own thread after this context is done; equivalent
-   * to {@link #afterFunc(Runnable, Executor) afterFunc(action, TaskExecutors.perTask())}.
+   * to {@link #afterFunc(Runnable, Executor) afterFunc(action, TaskExecutors.forContext(this))}
+   * (a thread of the context's bubble for a context of a {@code io.jcontext.testing.Bubble}).
    */
   default Stop afterFunc(Runnable action) {
-    return AfterFunc.register(this, action, TaskExecutors.perTask());
+    return AfterFunc.register(this, action, TaskExecutors.forContext(this));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import io.jcontext.internal.Durable;
 import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -20,10 +21,25 @@ public final class TaskExecutors {
    * Returns an executor that runs every task on a thread of its own, as Go runs a function in a
    * new goroutine: a new virtual thread per task when the JVM has them (JDK 21+), otherwise a
    * daemon platform thread from a cached pool (idle threads exit after a minute). It never
-   * rejects a task and never runs it on the calling thread. Every call returns the same executor.
+   * rejects a task and never runs it on the calling thread. Every call returns the same executor,
+   * except on a thread of a {@code io.jcontext.testing.Bubble}, where it returns that bubble's
+   * executor, so that the threads it starts belong to the bubble too.
    */
   public static Executor perTask() {
-    return PER_TASK;
+    Executor bubble = Durable.executorFor(null);
+    return bubble != null ? bubble : PER_TASK;
+  }
+
+  /**
+   * Returns the executor the library uses by default for work on behalf of {@code ctx} (the
+   * actions of {@link Context#afterFunc(Runnable)}, the tasks of
+   * {@code Group.withContext(ctx)}): the executor of the {@code io.jcontext.testing.Bubble} that
+   * {@code ctx} (through its clock) or the calling thread belongs to, otherwise
+   * {@link #perTask()}.
+   */
+  public static Executor forContext(Context ctx) {
+    Executor bubble = Durable.executorFor(ctx);
+    return bubble != null ? bubble : PER_TASK;
   }
 
   /** Returns whether {@link #perTask()} runs tasks on virtual threads. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import io.jcontext.internal.Durable;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,7 +32,7 @@ final class Waits {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Waiter w = new Waiter();
+    Waiter w = new Waiter("Context.awaitDone", timeout, ctx);
     Stop reg = ctx.onDone(w);
     Stop timer = timeout == null ? null : schedule(ctx, timeout, w);
     try {
@@ -51,7 +52,7 @@ final class Waits {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Waiter w = new Waiter();
+    Waiter w = new Waiter("Context.sleep", duration, ctx);
     Stop reg = ctx.onDone(w);
     Stop timer = schedule(ctx, duration, w);
     try {
@@ -78,7 +79,7 @@ final class Waits {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      Waiter w = new Waiter();
+      Waiter w = new Waiter("Context.await", stage, ctx);
       Stop reg = ctx.onDone(w);
       // The stage may be shared and long-lived, and a CompletableFuture has no way to remove a
       // dependent. So we do not hang our wake-up on f directly (f.whenComplete would stay on f,
@@ -151,7 +152,7 @@ final class Waits {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Waiter w = new Waiter();
+    Waiter w = new Waiter("Context.await", other, ctx);
     Stop reg = ctx.onDone(w);
     Stop otherReg = other.owner().onDone(w.on(Waiter.STAGE));
     try {
@@ -209,8 +210,34 @@ final class Waits {
     }
 
     private final Thread thread = Thread.currentThread();
+    /** The waiting thread's bubble member, or null outside a bubble (io.jcontext.internal.Durable). */
+    private final Durable.Member member = Durable.current();
+    /** The wait and its argument (a duration, a stage), for a bubble's deadlock report only. */
+    private final String op;
+    private final Object arg;
+    private final Context ctx;
     /** WAITING until the first event's CAS; never changes after. */
     private volatile int state;
+
+    /**
+     * A waiter of the calling thread in the wait {@code op} with argument {@code arg} (null, a
+     * duration or a stage) on {@code ctx}; they are read only for a bubble's deadlock report.
+     */
+    Waiter(String op, Object arg, Context ctx) {
+      this.op = op;
+      this.arg = arg;
+      this.ctx = ctx;
+    }
+
+    /** Describes the wait, e.g. {@code Context.sleep(PT5S)}; only for a bubble's report. */
+    @Override
+    public String toString() {
+      Object a = arg;
+      if (a instanceof DoneStage) {
+        a = "done() of " + ((DoneStage) a).owner();
+      }
+      return op + "(" + (a == null ? "" : a) + ")";
+    }
 
     /** The context is done. */
     @Override
@@ -230,12 +257,29 @@ final class Waits {
 
     void wake(int event) {
       if (STATE.compareAndSet(this, WAITING, event)) {
+        Durable.Member m = member;
+        if (m != null) {
+          m.wake(); // runnable for the bubble before it can run (Durable's protocol)
+        }
         LockSupport.unpark(thread);
       }
     }
 
     /** Parks until an event; returns it. Throws, leaving the state WAITING, if interrupted. */
     int await() throws InterruptedException {
+      Durable.Member m = member;
+      if (m == null) {
+        return park();
+      }
+      m.block(this, ctx);
+      try {
+        return park();
+      } finally {
+        m.unblock();
+      }
+    }
+
+    private int park() throws InterruptedException {
       while (true) {
         int s = state;
         if (s != WAITING) {

@@ -4,6 +4,7 @@ import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.ContextException;
 import io.jcontext.TaskExecutors;
+import io.jcontext.internal.Durable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -68,6 +69,8 @@ public final class Group {
   private final AtomicInteger active = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition allDone = lock.newCondition();
+  /** Bubble threads parked in await (io.jcontext.internal.Durable); guarded by lock; usually null. */
+  private List<Durable.Member> parked;
   /** awaitAsync stages waiting for active to reach 0; guarded by lock; cancelled ones leave. */
   private List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   /** The limit's slots, or null for no limit; replaced only by setLimit. */
@@ -84,7 +87,7 @@ public final class Group {
    * done, so is the group's context, and tasks see that when they start.
    */
   public static Group withContext(Context parent) {
-    return withContext(parent, TaskExecutors.perTask());
+    return withContext(parent, TaskExecutors.forContext(parent));
   }
 
   /** Returns a group like {@link #withContext(Context)} whose tasks run on {@code executor}. */
@@ -191,7 +194,11 @@ public final class Group {
         throw new IllegalStateException("cannot change the limit while " + running + " tasks of the group are running");
       }
     }
-    slots = n < 0 ? null : new PermitQueue(n);
+    PermitQueue q = n < 0 ? null : new PermitQueue(n);
+    if (q != null) {
+      q.owner = this;
+    }
+    slots = q;
   }
 
   /**
@@ -205,14 +212,28 @@ public final class Group {
    */
   public void await() throws InterruptedException, ExecutionException {
     lock.lock();
+    Durable.Member m = null;
     try {
       while (active.get() != 0) {
+        if (m == null && (m = Durable.current()) != null) {
+          if (parked == null) {
+            parked = new ArrayList<>(2);
+          }
+          parked.add(m);
+        }
+        if (m != null) {
+          m.block(new Awaiting(), ctx); // durably blocked; finish() wakes it under the lock
+        }
         allDone.await();
       }
     } catch (InterruptedException e) {
       ctx.cancel(e);
       throw e;
     } finally {
+      if (m != null) {
+        parked.remove(m);
+        m.unblock();
+      }
       lock.unlock();
     }
     Throwable first = error.get();
@@ -356,6 +377,14 @@ public final class Group {
   }
 
   /** Returns {@code Group[n running, failed|ok, ctx]}. */
+  /** Describes a wait in {@link #await()}, for a bubble's deadlock report. */
+  private final class Awaiting {
+    @Override
+    public String toString() {
+      return "Group.await on " + Group.this;
+    }
+  }
+
   @Override
   public String toString() {
     return "Group[" + active.get() + " running, " + (error.get() != null ? "failed" : "ok") + ", " + ctx + "]";
@@ -396,6 +425,11 @@ public final class Group {
       List<CompletableFuture<Void>> idle = null;
       lock.lock();
       try {
+        if (parked != null) {
+          for (Durable.Member m : parked) {
+            m.wake(); // runnable for their bubble before they can run
+          }
+        }
         allDone.signalAll();
         if (active.get() == 0 && !idleWaiters.isEmpty()) { // not restarted meanwhile
           idle = idleWaiters;

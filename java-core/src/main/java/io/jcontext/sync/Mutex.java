@@ -80,7 +80,9 @@ public final class Mutex {
   /** One permit: available (1) means unlocked. The whole state lives in the engine. */
   private final PermitQueue permits = new PermitQueue(1, true);
 
-  private Mutex() {}
+  private Mutex() {
+    permits.owner = this;
+  }
 
   /** Returns a new, unlocked mutex. */
   public static Mutex create() {

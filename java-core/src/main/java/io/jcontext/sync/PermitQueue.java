@@ -2,6 +2,7 @@ package io.jcontext.sync;
 
 import io.jcontext.Context;
 import io.jcontext.Stop;
+import io.jcontext.internal.Durable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -132,6 +133,8 @@ final class PermitQueue {
    * it without the lock after freeing the mutex (see releaseOne).
    */
   private volatile boolean told;
+  /** The lock this queue serves (Mutex, RWMutex, Semaphore, Group) or null; names it in reports. */
+  Object owner;
 
   PermitQueue(long size) {
     this(size, false);
@@ -290,6 +293,20 @@ final class PermitQueue {
   }
 
   private void await(Context ctx, ThreadWaiter w) throws InterruptedException {
+    Durable.Member m = w.member;
+    if (m != null) {
+      m.block(w, ctx); // a bubble's thread: durably blocked from here (Durable's protocol)
+    }
+    try {
+      park(ctx, w);
+    } finally {
+      if (m != null) {
+        m.unblock();
+      }
+    }
+  }
+
+  private void park(Context ctx, ThreadWaiter w) throws InterruptedException {
     boolean interruptedFirst = false;
     boolean interruptLost = false;
     Stop reg = null;
@@ -660,6 +677,8 @@ final class PermitQueue {
   /** A parked thread in line; also its ctx's onDone callback. */
   private static final class ThreadWaiter extends LockWaiter implements Runnable {
     final Thread thread = Thread.currentThread();
+    /** The thread's bubble member, or null outside a bubble (io.jcontext.internal.Durable). */
+    final Durable.Member member = Durable.current();
 
     ThreadWaiter() {
       retries = true;
@@ -667,6 +686,10 @@ final class PermitQueue {
 
     @Override
     protected void wake() {
+      Durable.Member m = member;
+      if (m != null) {
+        m.wake(); // runnable for the bubble before it can run
+      }
       LockSupport.unpark(thread);
     }
 
@@ -674,8 +697,37 @@ final class PermitQueue {
     @Override
     public void run() {
       if (casCancel()) {
+        Durable.Member m = member;
+        if (m != null) {
+          m.wake();
+        }
         LockSupport.unpark(thread);
       }
     }
+
+    /** Names the lock and the acquisition; only for a bubble's deadlock report. */
+    @Override
+    public String toString() {
+      PermitQueue q = queue;
+      return q == null ? "lock wait" : q.describe(n);
+    }
+  }
+
+  /** Describes an acquisition of {@code n} permits of this queue, for a bubble's deadlock report. */
+  String describe(long n) {
+    Object o = owner;
+    String op;
+    if (o instanceof RWMutex) {
+      op = n == RWMutex.WRITER ? "RWMutex.lock" : "RWMutex.rLock";
+    } else if (o instanceof Mutex) {
+      op = "Mutex.lock";
+    } else if (o instanceof Group) {
+      op = "Group.go (limit slot)";
+    } else {
+      op = "Semaphore.acquire(" + n + ")";
+    }
+    Object which = o == null ? this : o;
+    String id = which.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(which));
+    return op + " on " + id + (o == null ? "" : " " + o);
   }
 }

@@ -46,7 +46,9 @@ public final class RWMutex {
 
   private final PermitQueue permits = new PermitQueue(WRITER);
 
-  private RWMutex() {}
+  private RWMutex() {
+    permits.owner = this;
+  }
 
   /** Returns a new, unlocked reader/writer lock. */
   public static RWMutex create() {

@@ -54,6 +54,7 @@ public final class Semaphore {
 
   private Semaphore(long size) {
     this.permits = new PermitQueue(size);
+    permits.owner = this;
   }
 
   /**

@@ -47,6 +47,8 @@ public final class VirtualClock implements Clock {
   /** Tie-breaker so equal deadlines fire in scheduling order. Guarded by lock. */
   private long sequence;
   private final Context background;
+  /** The bubble that owns this clock, or null; set before the clock is shared. */
+  Bubble bubble;
 
   /** Creates a clock reading {@link #DEFAULT_START}. */
   public VirtualClock() {
@@ -55,7 +57,7 @@ public final class VirtualClock implements Clock {
 
   /** Creates a clock reading {@code start}. */
   public VirtualClock(Instant start) {
-    this.now = toNanos(Objects.requireNonNull(start, "start"));
+    this.now = Clock.nanosOf(Objects.requireNonNull(start, "start"));
     this.background = Context.background(this);
   }
 
@@ -71,8 +73,7 @@ public final class VirtualClock implements Clock {
 
   /** Returns the current virtual time. */
   public Instant now() {
-    long n = now;
-    return Instant.ofEpochSecond(Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L));
+    return Clock.instantOf(now);
   }
 
   @Override
@@ -100,7 +101,7 @@ public final class VirtualClock implements Clock {
     if (d.isNegative()) {
       throw new IllegalArgumentException("cannot advance by a negative duration: " + d);
     }
-    long target = saturatedAdd(now, toNanos(d));
+    long target = Clock.deadlineAfter(now, Clock.nanosOf(d));
     while (runNextDue(target)) {
       // keep going until nothing is due by target
     }
@@ -116,11 +117,11 @@ public final class VirtualClock implements Clock {
 
   /** Moves time forward to {@code instant} as {@link #advance} does; an earlier instant is an error. */
   public void advanceTo(Instant instant) {
-    long target = toNanos(Objects.requireNonNull(instant, "instant"));
+    long target = Clock.nanosOf(Objects.requireNonNull(instant, "instant"));
     if (target < now) {
       throw new IllegalArgumentException("cannot go back from " + now() + " to " + instant);
     }
-    advance(Duration.ofNanos(target - now));
+    advance(Duration.ofNanos(Clock.between(now, target)));
   }
 
   /**
@@ -140,7 +141,7 @@ public final class VirtualClock implements Clock {
     } finally {
       lock.unlock();
     }
-    advance(Duration.ofNanos(next - now));
+    advance(Duration.ofNanos(Clock.between(now, next)));
     return true;
   }
 
@@ -159,8 +160,7 @@ public final class VirtualClock implements Clock {
     lock.lock();
     try {
       Timer t = timers.peek();
-      return t == null ? null : Instant.ofEpochSecond(Math.floorDiv(t.deadline, 1_000_000_000L),
-          Math.floorMod(t.deadline, 1_000_000_000L));
+      return t == null ? null : Clock.instantOf(t.deadline);
     } finally {
       lock.unlock();
     }
@@ -211,31 +211,6 @@ public final class VirtualClock implements Clock {
     }
     t.task.run();
     return true;
-  }
-
-  private static long toNanos(Instant i) {
-    return saturatedAdd(saturatedMultiply(i.getEpochSecond(), 1_000_000_000L), i.getNano());
-  }
-
-  private static long toNanos(Duration d) {
-    return saturatedAdd(saturatedMultiply(d.getSeconds(), 1_000_000_000L), d.getNano());
-  }
-
-  private static long saturatedMultiply(long a, long b) {
-    long hi = Math.multiplyHigh(a, b);
-    long lo = a * b;
-    if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
-      return lo;
-    }
-    return (a ^ b) < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    if (((a ^ sum) & (b ^ sum)) < 0) {
-      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return sum;
   }
 
   /** One pending timer; its own Stop. */

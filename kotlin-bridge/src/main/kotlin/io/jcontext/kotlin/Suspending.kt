@@ -1,5 +1,6 @@
 package io.jcontext.kotlin
 
+import io.jcontext.Clock
 import io.jcontext.Context
 import io.jcontext.Stop
 import java.util.concurrent.CompletionException
@@ -54,7 +55,7 @@ public suspend fun sleep(ctx: Context, duration: Duration) {
   val ctxDone = suspendCancellableCoroutine { cont ->
     val once = Once(cont)
     val reg = ctx.onDone { once.take()?.resume(true) }
-    val deadline = saturatedAdd(clock.nanoTime(), duration.inWholeNanoseconds)
+    val deadline = Clock.deadlineAfter(clock.nanoTime(), duration.inWholeNanoseconds)
     val timer: Stop = clock.schedule(deadline) { once.take()?.resume(false) }
     cont.invokeOnCancellation { once.clear(); reg.stop(); timer.stop() }
     // Whichever fires first stops the other (stop() is idempotent); if one already fired during
@@ -105,10 +106,6 @@ private fun <T> getNow(future: java.util.concurrent.CompletableFuture<T>): T =
 
 private fun unwrap(e: Throwable): Throwable = if (e is CompletionException && e.cause != null) e.cause!! else e
 
-internal fun saturatedAdd(a: Long, b: Long): Long {
-  val r = a + b
-  return if (((a xor r) and (b xor r)) < 0) (if (a < 0) Long.MIN_VALUE else Long.MAX_VALUE) else r
-}
 
 /**
  * A continuation that at most one event may take. [take] returns it to the first caller only

@@ -60,10 +60,11 @@ private class SchedulerClock(private val scheduler: TestCoroutineScheduler) : Cl
     StandardTestDispatcher(scheduler) + SupervisorJob() + CoroutineName("jcontext virtual timer"),
   )
 
-  override fun nanoTime(): Long = EPOCH_NANOS + scheduler.currentTime * 1_000_000L
+  override fun nanoTime(): Long =
+    Clock.deadlineAfter(EPOCH_NANOS, Clock.nanosOf(java.time.Duration.ofMillis(scheduler.currentTime)))
 
   override fun schedule(deadline: Long, task: Runnable): Stop {
-    val targetMs = ceilMillis(deadline - EPOCH_NANOS)
+    val targetMs = ceilMillis(Clock.between(EPOCH_NANOS, deadline))
     val claimed = AtomicBoolean()
     // Dispatched (not undispatched), so a deadline already past never runs on the caller's thread.
     val job = timers.launch {
@@ -83,7 +84,7 @@ private class SchedulerClock(private val scheduler: TestCoroutineScheduler) : Cl
   override fun toString(): String = "SchedulerClock(${scheduler.currentTime} ms)"
 
   private companion object {
-    val EPOCH_NANOS: Long = VIRTUAL_EPOCH.epochSecond * 1_000_000_000L
+    val EPOCH_NANOS: Long = Clock.nanosOf(VIRTUAL_EPOCH)
 
     fun ceilMillis(nanos: Long): Long = if (nanos <= 0) 0 else (nanos - 1) / 1_000_000L + 1
   }

@@ -6,8 +6,13 @@ import io.jcontext.ContextException;
 import io.jcontext.samples.Describe;
 import io.jcontext.samples.Go;
 import io.jcontext.samples.Sample;
+import io.jcontext.sync.Group;
 import io.jcontext.sync.Mutex;
 import io.jcontext.sync.RWMutex;
+import io.jcontext.testing.Bubble;
+import io.jcontext.testing.BubbleDeadlockException;
+import io.jcontext.testing.Channel;
+import io.jcontext.testing.Latch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +37,12 @@ import java.util.concurrent.TimeUnit;
  *       waiting for the signal give up at their deadline.
  * </ol>
  *
- * Each scenario takes the parent whose clock times it (a {@link io.jcontext.testing.VirtualClock}
+ * In a {@link Bubble} the same three deadlocks need no timeout: when every thread of the bubble
+ * is blocked in a wait of the library and no timer is pending, the bubble reports at once which
+ * thread waits on which lock, channel or group ({@link #rwLockAndChannelInBubble()},
+ * {@link #lockOrderInBubble()}, {@link #forgottenSignalInBubble()}).
+ *
+ * <p>Each timeout scenario takes the parent whose clock times it (a {@link io.jcontext.testing.VirtualClock}
  * in the tests) and returns how every thread ended. {@code started} counts down when every
  * thread has reached its blocking wait, so a test knows when to move time.
  */
@@ -167,6 +177,120 @@ public final class Deadlocks implements Sample {
     return out;
   }
 
+  // ---- The same three deadlocks in a bubble, with no timeout: reported at once ---------------
+
+  /** A bubble body or thread that may throw. */
+  private interface Task {
+    void run() throws Exception;
+  }
+
+  private static Runnable task(Task t) {
+    return () -> {
+      try {
+        t.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the bubble stops its threads after the report
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  /** Runs {@code body} in a bubble and returns its deadlock report (the bubble finds it). */
+  private static String deadlockReport(Bubble.Body body) throws Exception {
+    try {
+      Bubble.run(body);
+    } catch (BubbleDeadlockException e) {
+      return e.getMessage();
+    }
+    throw new IllegalStateException("expected a deadlock");
+  }
+
+  /**
+   * Scenario 1 in a bubble: the writer holds the write lock while it sends on an unbuffered
+   * channel; the reader (the body) waits for the read lock. Returns the bubble's report.
+   */
+  public static String rwLockAndChannelInBubble() throws Exception {
+    return deadlockReport(bubble -> {
+      Context ctx = bubble.context();
+      RWMutex rw = RWMutex.create();
+      Channel<Integer> ch = new Channel<>(0);
+      Latch writerHolds = new Latch(1);
+      bubble.executor().execute(task(() -> { // the writer
+        rw.lock(ctx);
+        try {
+          writerHolds.countDown();
+          ch.send(ctx, 123); // waits for a receiver that cannot come
+        } finally {
+          rw.unlock();
+        }
+      }));
+      writerHolds.await(ctx);
+      rw.rLock(ctx); // the reader: the writer holds the lock
+      try {
+        ch.receive(ctx);
+      } finally {
+        rw.rUnlock();
+      }
+    });
+  }
+
+  /** Scenario 2 in a bubble: A then B against B then A. Returns the bubble's report. */
+  public static String lockOrderInBubble() throws Exception {
+    return deadlockReport(bubble -> {
+      Context ctx = bubble.context();
+      Mutex a = Mutex.create();
+      Mutex b = Mutex.create();
+      Latch bothHoldTheirFirst = new Latch(2);
+      bubble.executor().execute(task(() -> {
+        a.lock(ctx);
+        bothHoldTheirFirst.countDown();
+        bothHoldTheirFirst.await(ctx);
+        b.lock(ctx);
+      }));
+      b.lock(ctx);
+      bothHoldTheirFirst.countDown();
+      bothHoldTheirFirst.await(ctx);
+      a.lock(ctx);
+    });
+  }
+
+  /**
+   * Scenario 3 in a bubble: three workers wait for a signal the controller (the body) forgets;
+   * the body then waits for them. Returns the bubble's report.
+   */
+  public static String forgottenSignalInBubble() throws Exception {
+    return deadlockReport(bubble -> {
+      Context ctx = bubble.context();
+      Mutex mu = Mutex.create();
+      boolean[] ready = {false}; // guarded by mu
+      Latch signal = new Latch(1); // the condition's broadcast, never sent
+      Group workers = Group.withContext(ctx); // tasks on threads of the bubble
+      for (int i = 0; i < 3; i++) {
+        workers.go(c -> {
+          while (true) {
+            mu.lock(c);
+            try {
+              if (ready[0] && signal.count() == 0) {
+                return;
+              }
+            } finally {
+              mu.unlock();
+            }
+            signal.await(c); // cond.Wait()
+          }
+        });
+      }
+      mu.lock(ctx);
+      try {
+        ready[0] = true; // and no signal.countDown(): the line the seed forgot
+      } finally {
+        mu.unlock();
+      }
+      workers.await();
+    });
+  }
+
   @Override
   public String id() {
     return "002-deadlock";
@@ -189,7 +313,19 @@ public final class Deadlocks implements Sample {
     if (!ok) {
       throw new IllegalStateException(rw + " " + order + " " + signal);
     }
+    long t0 = System.nanoTime();
+    int reported = 0;
+    for (String report : List.of(rwLockAndChannelInBubble(), lockOrderInBubble(), forgottenSignalInBubble())) {
+      if (report.startsWith("deadlock:")) {
+        reported++;
+      }
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    if (reported != 3) {
+      throw new IllegalStateException("bubble reported " + reported + " of 3 deadlocks");
+    }
     return "RW-lock+channel: both ended by 100 ms deadline; lock order: thread 1 gave up at 100 ms, thread 2 "
-        + order.get(1) + "; forgotten signal: 3 workers ended by deadline; every lock released";
+        + order.get(1) + "; forgotten signal: 3 workers ended by deadline; every lock released; "
+        + "in a bubble without timeouts all 3 reported as deadlocks (" + ms + " ms real)";
   }
 }

@@ -4,86 +4,60 @@ import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.ContextException;
 import io.jcontext.samples.Sample;
-import io.jcontext.testing.VirtualClock;
+import io.jcontext.testing.Bubble;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Queue;
-import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Seed 002's {@code synctest} examples, on jcontext's test tools instead of Go's bubble.
+ * Seed 002's {@code synctest} examples, written as Go writes them: inside a {@link Bubble}
+ * (Go's {@code synctest.Test}), with {@code Context.sleep} for {@code time.Sleep},
+ * {@link Bubble#await()} for {@code synctest.Wait}, and plain assertions. The bubble's clock moves
+ * only when every bubble thread is blocked in a wait of the library, so nothing sleeps for real
+ * and the outcome never depends on scheduling.
  *
- * <p>{@code TestAfterFunc}: Go waits for the bubble to be idle ({@code synctest.Wait}) to know
- * that the function has, or has not, run. Here the function is handed to an executor the test
- * owns ({@link ManualExecutor}), so "has it been scheduled?" is a question about a queue, answered
- * without waiting. {@code TestWithTimeout}: a {@link VirtualClock} replaces the bubble's fake time:
- * the deadline fires when the test advances the clock to it, not a nanosecond earlier, and no
- * test sleeps.
+ * <p>{@code TestAfterFunc}: the function runs on a new thread of the bubble once the context is
+ * cancelled ({@code afterFunc} picks the bubble's executor for a context of the bubble);
+ * {@code await()} returns when that thread has finished. {@code TestWithTimeout}: the body
+ * sleeps to 1 ns before the 5 s deadline, then to the deadline.
  */
 public final class SyncTestExamples implements Sample {
 
-  /** An executor that queues tasks until the test runs them: the test decides when "later" is. */
-  public static final class ManualExecutor implements Executor {
-    private final Queue<Runnable> queue = new ArrayDeque<>();
-
-    @Override
-    public synchronized void execute(Runnable task) {
-      queue.add(task);
-    }
-
-    /** Tasks handed over and not yet run. */
-    public synchronized int pending() {
-      return queue.size();
-    }
-
-    /** Runs every queued task on the calling thread; returns how many ran. */
-    public int runAll() {
-      int n = 0;
-      while (true) {
-        Runnable r;
-        synchronized (this) {
-          r = queue.poll();
-        }
-        if (r == null) {
-          return n;
-        }
-        r.run();
-        n++;
-      }
-    }
-  }
-
-  /** What the AfterFunc test observed: called before cancel, handed over by cancel, called after. */
-  public record AfterFuncObservation(boolean calledBeforeCancel, int handedOverByCancel,
-      boolean calledAfterCancel) {}
+  /** What the AfterFunc test observed: called before cancel (and Wait), called after cancel and Wait. */
+  public record AfterFuncObservation(boolean calledBeforeCancel, boolean calledAfterCancel) {}
 
   /** Go's TestAfterFunc. */
-  public static AfterFuncObservation afterFunc() {
-    ManualExecutor executor = new ManualExecutor();
-    CancellableContext ctx = Context.background().withCancel();
-    boolean[] called = {false};
-    ctx.afterFunc(() -> called[0] = true, executor);
-    executor.runAll(); // "synctest.Wait": everything runnable has run
-    boolean before = called[0];
-    ctx.cancel();
-    int handedOver = executor.pending();
-    executor.runAll();
-    return new AfterFuncObservation(before, handedOver, called[0]);
+  public static AfterFuncObservation afterFunc() throws Exception {
+    return Bubble.call(bubble -> {
+      CancellableContext ctx = bubble.context().withCancel();
+      AtomicBoolean afterFuncCalled = new AtomicBoolean();
+      ctx.afterFunc(() -> afterFuncCalled.set(true));
+
+      bubble.await(); // synctest.Wait(): the context is live, so the function has not run
+      boolean before = afterFuncCalled.get();
+
+      ctx.cancel();
+      bubble.await(); // the function's thread has run and finished
+      return new AfterFuncObservation(before, afterFuncCalled.get());
+    });
   }
 
   /** What the WithTimeout test observed just before and at the deadline. */
   public record TimeoutObservation(ContextException errJustBefore, ContextException errAtDeadline) {}
 
   /** Go's TestWithTimeout: 5 s timeout, look 1 ns before and at the deadline. */
-  public static TimeoutObservation withTimeout() {
-    VirtualClock clock = new VirtualClock();
-    Duration timeout = Duration.ofSeconds(5);
-    try (CancellableContext ctx = clock.background().withTimeout(timeout)) {
-      clock.advance(timeout.minusNanos(1));
-      ContextException before = ctx.err();
-      clock.advance(Duration.ofNanos(1));
-      return new TimeoutObservation(before, ctx.err());
-    }
+  public static TimeoutObservation withTimeout() throws Exception {
+    return Bubble.call(bubble -> {
+      Duration timeout = Duration.ofSeconds(5);
+      try (CancellableContext ctx = bubble.context().withTimeout(timeout)) {
+        Context.sleep(bubble.context(), timeout.minusNanos(1)); // wait just less than the timeout
+        bubble.await();
+        ContextException before = ctx.err();
+
+        Context.sleep(bubble.context(), Duration.ofNanos(1)); // the rest of the way
+        bubble.await();
+        return new TimeoutObservation(before, ctx.err());
+      }
+    });
   }
 
   @Override
@@ -93,18 +67,18 @@ public final class SyncTestExamples implements Sample {
 
   @Override
   public String title() {
-    return "synctest AfterFunc/WithTimeout, virtual time";
+    return "synctest AfterFunc/WithTimeout in a bubble";
   }
 
   @Override
-  public String run() {
+  public String run() throws Exception {
     AfterFuncObservation a = afterFunc();
     TimeoutObservation t = withTimeout();
-    if (a.calledBeforeCancel() || a.handedOverByCancel() != 1 || !a.calledAfterCancel()
+    if (a.calledBeforeCancel() || !a.calledAfterCancel()
         || t.errJustBefore() != null || t.errAtDeadline() == null || !t.errAtDeadline().isTimeout()) {
       throw new IllegalStateException(a + " " + t);
     }
-    return "AfterFunc: not called before cancel, handed over by cancel, called after; WithTimeout 5 s: "
-        + "err null at 5 s - 1 ns, " + t.errAtDeadline().getClass().getSimpleName() + " at 5 s (virtual)";
+    return "AfterFunc: not called before cancel, called after cancel + Wait; WithTimeout 5 s: "
+        + "err null at 5 s - 1 ns, " + t.errAtDeadline().getClass().getSimpleName() + " at 5 s (bubble time)";
   }
 }

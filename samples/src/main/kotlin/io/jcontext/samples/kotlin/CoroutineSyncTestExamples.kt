@@ -8,6 +8,8 @@ import io.jcontext.kotlin.sleep
 import io.jcontext.kotlin.test.backgroundContext
 import io.jcontext.kotlin.withContextTimeout
 import io.jcontext.samples.Sample
+import io.jcontext.testing.Bubble
+import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.time.Duration.Companion.hours
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
@@ -30,6 +32,8 @@ import kotlinx.coroutines.test.runTest
  *   5 000 ms; the bridge's suspending [sleep] advances virtual time, nothing waits for real.
  * - The same with the bridge's [withContextTimeout]: a block sleeping for an hour is ended with
  *   a [DeadlineExceededException] at exactly virtual 5 000 ms.
+ * - Both tests once more in a jcontext [Bubble], for Kotlin code that blocks threads rather than
+ *   suspends: written as Go writes them (sleep, `bubble.await()` for `synctest.Wait`, look).
  */
 @OptIn(ExperimentalCoroutinesApi::class)
 public class CoroutineSyncTestExamples : Sample {
@@ -88,6 +92,31 @@ public class CoroutineSyncTestExamples : Sample {
     return WithTimeout(before, at, timeout, scope.currentTime - start)
   }
 
+  /** Go's TestAfterFunc in a bubble: [AfterFunc.calledInsideCancel] is what the body saw right after cancel. */
+  public fun afterFuncInBubble(): AfterFunc = Bubble.call { bubble ->
+    val ctx = bubble.context().withCancel()
+    val called = AtomicBoolean()
+    ctx.afterFunc { called.set(true) } // runs on a new thread of the bubble
+    bubble.await() // synctest.Wait()
+    val before = called.get()
+    ctx.cancel()
+    bubble.await()
+    AfterFunc(before, calledInsideCancel = false, calledAfterWait = called.get())
+  }
+
+  /** Go's TestWithTimeout in a bubble: blocking [Context.sleep] on the bubble's clock. */
+  public fun withTimeoutInBubble(): Pair<ContextException?, ContextException?> = Bubble.call { bubble ->
+    val timeout = java.time.Duration.ofSeconds(5)
+    bubble.context().withTimeout(timeout).use { ctx ->
+      Context.sleep(bubble.context(), timeout.minusNanos(1))
+      bubble.await()
+      val before = ctx.err()
+      Context.sleep(bubble.context(), java.time.Duration.ofNanos(1))
+      bubble.await()
+      before to ctx.err()
+    }
+  }
+
   override fun id(): String = "002-synctest-kt"
 
   override fun title(): String = "synctest examples on runTest (Kotlin)"
@@ -98,8 +127,13 @@ public class CoroutineSyncTestExamples : Sample {
     check(a == AfterFunc(calledBeforeCancel = false, calledInsideCancel = false, calledAfterWait = true)) { a }
     check(t.errJustBefore == null && t.errAtDeadline is DeadlineExceededException && t.blockTimeout != null &&
       t.blockEndedAtMs == 5_000L) { t }
+    val ab = afterFuncInBubble()
+    val tb = withTimeoutInBubble()
+    check(!ab.calledBeforeCancel && ab.calledAfterWait) { ab }
+    check(tb.first == null && tb.second is DeadlineExceededException) { tb }
     return "AfterFunc: not called before cancel, queued by cancel, called after runCurrent; WithTimeout 5 s: " +
       "err null at 4 999 ms, ${t.errAtDeadline.javaClass.simpleName} at 5 000 ms; withContextTimeout(5.seconds) " +
-      "around sleep(1 h) ended at virtual ${t.blockEndedAtMs} ms"
+      "around sleep(1 h) ended at virtual ${t.blockEndedAtMs} ms; the same two tests in a Bubble (threads): " +
+      "not called before cancel, called after Wait; err null at 5 s - 1 ns, deadline exceeded at 5 s"
   }
 }

