@@ -318,6 +318,12 @@ final class PermitQueue {
           break;
         }
         if (st == LockWaiter.WOKEN) {
+          Durable.Member m = w.member;
+          if (m != null) {
+            // Blocked again before the retry can make it wakeable again: a retry that loses
+            // parks once more, and only a later wake-up (which marks it first) makes it runnable.
+            m.block(w, ctx);
+          }
           retry(w); // took it (GRANTED) or waits again (WAITING), or lost to a cancel
           continue;
         }
