@@ -11,7 +11,7 @@ import java.util.function.BooleanSupplier;
 /** Threads for tests: start a body on its own platform thread, and wait (for liveness only). */
 final class TestThreads {
   /** A generous real-time bound for things that must happen; never a timing assertion. */
-  static final Duration LIVENESS = Duration.ofSeconds(10);
+  static final Duration LIVENESS = Duration.ofSeconds(60);
 
   private TestThreads() {}
 
@@ -42,7 +42,9 @@ final class TestThreads {
 
     private void awaitFinished() throws InterruptedException {
       if (!finished.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("thread did not finish: " + thread.getState());
+        AssertionError e = new AssertionError("thread did not finish: " + thread.getState());
+        e.setStackTrace(thread.getStackTrace()); // where it is stuck
+        throw e;
       }
       thread.join(LIVENESS.toMillis());
     }
