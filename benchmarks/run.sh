@@ -42,7 +42,7 @@ fi
 shift
 
 if [[ "${JC_SKIP_BUILD:-0}" != 1 ]]; then
-  (cd "$root" && mvn -B -ntp -q -pl benchmarks -am package -DskipTests "-Djc.build.dir=$build_dir")
+  (cd "$root" && mvn -B -ntp -q -pl benchmarks -am package -DskipTests -Djc.docs.skip=true "-Djc.build.dir=$build_dir")
 fi
 [[ -f "$jar" ]] || { echo "no $jar: build failed?" >&2; exit 1; }
 mkdir -p "$results"

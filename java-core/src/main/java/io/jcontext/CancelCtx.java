@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The context returned by {@link Context#withCancel()} (Go's {@code cancelCtx}), and the base of
@@ -239,13 +240,13 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   @Override
-  public final ContextException err() {
+  public final @Nullable ContextException err() {
     Cancellation c = cancellation();
     return c == null ? null : c.exception();
   }
 
   @Override
-  public final Throwable cause() {
+  public final @Nullable Throwable cause() {
     Cancellation c = cancellation();
     return c == null ? null : c.cause();
   }
@@ -289,7 +290,7 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   @Override
-  public final Instant deadline() {
+  public final @Nullable Instant deadline() {
     return deadline == Nanos.NONE ? null : Nanos.toInstant(deadline);
   }
 
@@ -299,12 +300,12 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   @Override
-  public final <T> T value(Key<T> key) {
+  public final <T> @Nullable T value(Key<T> key) {
     return Tree.lookup(parent, key);
   }
 
   @Override
-  public final CompletionStage<Void> done() {
+  public final CompletionStage<@Nullable Void> done() {
     DoneStage d = doneStage;
     if (d != null) {
       return d;
@@ -345,7 +346,7 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   @Override
-  public final boolean cancel(Throwable cause) {
+  public final boolean cancel(@Nullable Throwable cause) {
     if (err != null) {
       awaitClosed(); // a racing winner may still be closing the subtree
       return false;

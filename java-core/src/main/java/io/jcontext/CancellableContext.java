@@ -1,5 +1,7 @@
 package io.jcontext;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link Context} that its creator can cancel: Go's context paired with its
  * {@code CancelFunc}/{@code CancelCauseFunc}. Returned by {@link Context#withCancel()},
@@ -37,7 +39,7 @@ public interface CancellableContext extends Context, AutoCloseable {
    *
    * @return {@code true} if this call cancelled the context, {@code false} if it was already done
    */
-  boolean cancel(Throwable cause);
+  boolean cancel(@Nullable Throwable cause);
 
   /** Same as {@link #cancel()}: try-with-resources is Go's {@code defer cancel()}. */
   @Override

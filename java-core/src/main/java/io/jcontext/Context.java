@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Context carries a cancellation signal, a deadline and request-scoped values across API
@@ -79,7 +80,7 @@ public interface Context {
    * kept in nanoseconds on this context's {@link #clock()}; instants outside what that can
    * represent (before 1678 or after 2262) are clamped to it.
    */
-  Instant deadline();
+  @Nullable Instant deadline();
 
   /**
    * Returns {@code null} while this context is live, and once it is done the reason: a
@@ -89,7 +90,7 @@ public interface Context {
    * per cancellation and shared by every descendant it reached; it carries no stack trace, and
    * its {@link Throwable#getCause() cause} is the cause given to the cancellation, if any.
    */
-  ContextException err();
+  @Nullable ContextException err();
 
   /**
    * Returns why this context was cancelled (Go's {@code context.Cause}): {@code null} while it is
@@ -98,7 +99,7 @@ public interface Context {
    * first cancellation of this context or of an ancestor decides it, and err and cause are
    * always read as one consistent pair.
    */
-  default Throwable cause() {
+  default @Nullable Throwable cause() {
     ContextException err = err();
     if (err == null) {
       return null;
@@ -115,7 +116,7 @@ public interface Context {
    *
    * @throws NullPointerException if {@code key} is null
    */
-  <T> T value(Key<T> key);
+  <T> @Nullable T value(Key<T> key);
 
   /**
    * Returns whether this context is done (cancelled or past its deadline): exactly when
@@ -140,7 +141,7 @@ public interface Context {
    * and the dependent methods return are the caller's own) and never completes for a context
    * that can never be cancelled.
    */
-  CompletionStage<Void> done();
+  CompletionStage<@Nullable Void> done();
 
   /**
    * Registers {@code callback} to run once, when this context is done. This is the hook through
@@ -213,7 +214,7 @@ public interface Context {
    *
    * @throws NullPointerException if {@code deadline} is null
    */
-  default CancellableContext withDeadline(Instant deadline, Throwable cause) {
+  default CancellableContext withDeadline(Instant deadline, @Nullable Throwable cause) {
     return TimerCtx.withDeadline(this, deadline, cause);
   }
 
@@ -235,7 +236,7 @@ public interface Context {
    *
    * @throws NullPointerException if {@code timeout} is null
    */
-  default CancellableContext withTimeout(Duration timeout, Throwable cause) {
+  default CancellableContext withTimeout(Duration timeout, @Nullable Throwable cause) {
     return TimerCtx.withTimeout(this, timeout, cause);
   }
 
@@ -253,7 +254,7 @@ public interface Context {
    * @throws NullPointerException if {@code key} is null
    * @throws ClassCastException if {@code key} has a type and {@code value} is not an instance of it
    */
-  default <T> Context withValue(Key<T> key, T value) {
+  default <T> Context withValue(Key<T> key, @Nullable T value) {
     return ValueCtx.withValue(this, key, value);
   }
 
@@ -345,7 +346,7 @@ public interface Context {
    * passed), or {@code null} if it has no deadline: the budget to hand to the next hop of a
    * request.
    */
-  default Duration remaining() {
+  default @Nullable Duration remaining() {
     Instant deadline = deadline();
     if (deadline == null) {
       return null;
@@ -377,7 +378,7 @@ public interface Context {
    * @throws java.util.concurrent.CancellationException if the stage was cancelled
    * @throws InterruptedException if the thread is interrupted while waiting
    */
-  static <T> T await(Context ctx, CompletionStage<T> stage)
+  static <T extends @Nullable Object> T await(Context ctx, CompletionStage<T> stage)
       throws InterruptedException, ExecutionException {
     return Waits.await(ctx, stage, false);
   }
@@ -387,7 +388,7 @@ public interface Context {
    * {@code stage} (through {@code toCompletableFuture().cancel(false)}) before throwing: for
    * stages owned by the caller alone.
    */
-  static <T> T awaitAndCancel(Context ctx, CompletionStage<T> stage)
+  static <T extends @Nullable Object> T awaitAndCancel(Context ctx, CompletionStage<T> stage)
       throws InterruptedException, ExecutionException {
     return Waits.await(ctx, stage, true);
   }

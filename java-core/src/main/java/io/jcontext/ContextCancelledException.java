@@ -1,5 +1,7 @@
 package io.jcontext;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@link Context#err()} of a context that was cancelled (Go's {@code context.Canceled}),
  * either directly or through an ancestor. Its {@link #getCause()} is the cause given to
@@ -14,7 +16,7 @@ public final class ContextCancelledException extends ContextException {
   }
 
   /** Creates the exception for a cancellation with {@code cause} (may be null). */
-  public ContextCancelledException(Throwable cause) {
+  public ContextCancelledException(@Nullable Throwable cause) {
     super("context cancelled", cause);
   }
 

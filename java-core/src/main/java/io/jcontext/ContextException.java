@@ -1,6 +1,7 @@
 package io.jcontext;
 
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a {@link Context} is done: {@link ContextCancelledException} or
@@ -18,16 +19,16 @@ public abstract sealed class ContextException extends CancellationException
   private static final long serialVersionUID = 1L;
 
   /** The cause given to the cancellation, or null; fixed, since the instance is shared. */
-  private final Throwable cause;
+  private final @Nullable Throwable cause;
 
-  ContextException(String message, Throwable cause) {
+  ContextException(String message, @Nullable Throwable cause) {
     super(message);
     this.cause = cause; // a final field, not initCause(): no lock on the cancellation path
   }
 
   /** Returns the cause given to the cancellation or deadline, or {@code null}. */
   @Override
-  public final Throwable getCause() {
+  public final @Nullable Throwable getCause() {
     return cause;
   }
 
@@ -36,7 +37,7 @@ public abstract sealed class ContextException extends CancellationException
    * one instance is shared by every context the cancellation reached.
    */
   @Override
-  public final Throwable initCause(Throwable cause) {
+  public final Throwable initCause(@Nullable Throwable cause) {
     throw new IllegalStateException("the cause of a ContextException is fixed at construction");
   }
 

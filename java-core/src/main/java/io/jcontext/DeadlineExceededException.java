@@ -1,5 +1,7 @@
 package io.jcontext;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@link Context#err()} of a context whose deadline, or an ancestor's, passed (Go's
  * {@code context.DeadlineExceeded}). Its {@link #getCause()} is the cause given to
@@ -15,7 +17,7 @@ public final class DeadlineExceededException extends ContextException {
   }
 
   /** Creates the exception for a deadline with {@code cause} (may be null). */
-  public DeadlineExceededException(Throwable cause) {
+  public DeadlineExceededException(@Nullable Throwable cause) {
     super("context deadline exceeded", cause);
   }
 

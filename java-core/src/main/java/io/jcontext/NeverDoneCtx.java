@@ -3,6 +3,7 @@ package io.jcontext;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A context that can never be done: the roots and {@link WithoutCancelCtx} (Go's contexts whose
@@ -16,17 +17,17 @@ abstract class NeverDoneCtx implements Context {
   }
 
   @Override
-  public final Instant deadline() {
+  public final @Nullable Instant deadline() {
     return null;
   }
 
   @Override
-  public final ContextException err() {
+  public final @Nullable ContextException err() {
     return null;
   }
 
   @Override
-  public final Throwable cause() {
+  public final @Nullable Throwable cause() {
     return null;
   }
 
@@ -36,7 +37,7 @@ abstract class NeverDoneCtx implements Context {
   }
 
   @Override
-  public final CompletionStage<Void> done() {
+  public final CompletionStage<@Nullable Void> done() {
     return NeverStage.INSTANCE;
   }
 

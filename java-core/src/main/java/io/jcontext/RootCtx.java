@@ -1,6 +1,7 @@
 package io.jcontext;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Context#background()}, {@link Context#todo()} and roots with their own clock. */
 final class RootCtx extends NeverDoneCtx {
@@ -15,7 +16,7 @@ final class RootCtx extends NeverDoneCtx {
   }
 
   @Override
-  public <T> T value(Key<T> key) {
+  public <T> @Nullable T value(Key<T> key) {
     Objects.requireNonNull(key, "key");
     return null;
   }

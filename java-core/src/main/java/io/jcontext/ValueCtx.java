@@ -3,6 +3,7 @@ package io.jcontext;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The context returned by {@link Context#withValue} (Go's {@code valueCtx}): one immutable
@@ -126,22 +127,22 @@ final class ValueCtx implements Context {
   }
 
   @Override
-  public <T> T value(Key<T> k) {
+  public <T> @Nullable T value(Key<T> k) {
     return Tree.lookup(this, k);
   }
 
   @Override
-  public Instant deadline() {
+  public @Nullable Instant deadline() {
     return source.deadline();
   }
 
   @Override
-  public ContextException err() {
+  public @Nullable ContextException err() {
     return source.err();
   }
 
   @Override
-  public Throwable cause() {
+  public @Nullable Throwable cause() {
     return source.cause();
   }
 
@@ -151,7 +152,7 @@ final class ValueCtx implements Context {
   }
 
   @Override
-  public CompletionStage<Void> done() {
+  public CompletionStage<@Nullable Void> done() {
     return source.done();
   }
 

@@ -1,6 +1,7 @@
 package io.jcontext;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The context returned by {@link Context#withoutCancel()}: its parent's values and clock, never
@@ -19,7 +20,7 @@ final class WithoutCancelCtx extends NeverDoneCtx {
   }
 
   @Override
-  public <T> T value(Key<T> key) {
+  public <T> @Nullable T value(Key<T> key) {
     return Tree.lookup(parent, key);
   }
 }

@@ -47,5 +47,14 @@
  *       {@link io.jcontext.testing.VirtualClock} instead of sleeping.
  *   <li>Cancellation functions return whether they cancelled; {@code close()} is cancel.
  * </ul>
+ *
+ * <p><b>Nullness.</b> This package and {@code io.jcontext.sync} and {@code io.jcontext.testing}
+ * are {@code @NullMarked} (JSpecify): a parameter or result is never null unless it is annotated
+ * {@code @Nullable}, as {@link io.jcontext.Context#err()}, {@link io.jcontext.Context#cause()},
+ * {@link io.jcontext.Context#deadline()} and {@link io.jcontext.Context#value(Key)} are. Kotlin
+ * reads these annotations, so it sees those results as nullable types rather than platform types.
  */
+@NullMarked
 package io.jcontext;
+
+import org.jspecify.annotations.NullMarked;

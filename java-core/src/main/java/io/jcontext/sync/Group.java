@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A group of tasks working on parts of one job, with the semantics of Go's
@@ -258,7 +259,7 @@ public final class Group {
    * {@code CancellationException} as cause, as an interrupt of {@code await} does, and removes
    * the stage from the group; the tasks may still be running.
    */
-  public CompletionStage<Void> awaitAsync() {
+  public CompletionStage<@Nullable Void> awaitAsync() {
     CompletableFuture<Void> f = new CompletableFuture<>();
     boolean idle;
     lock.lock();
@@ -313,7 +314,7 @@ public final class Group {
    * starts anyway (and counts for {@link #await()} as usual), although the stage reports
    * cancellation.
    */
-  public CompletionStage<Void> goAsync(ContextTask task) {
+  public CompletionStage<@Nullable Void> goAsync(ContextTask task) {
     Objects.requireNonNull(task, "task");
     PermitQueue s = slots;
     if (s == null || s.tryAcquire(1)) {

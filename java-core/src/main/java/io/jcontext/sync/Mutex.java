@@ -4,6 +4,7 @@ import io.jcontext.Context;
 import io.jcontext.ContextException;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A mutual-exclusion lock whose {@link #lock(Context) lock} gives up when a {@link Context} is
@@ -136,7 +137,7 @@ public final class Mutex {
    * @throws ContextException {@code ctx.err()} if {@code ctx} is done before the lock is held
    * @throws InterruptedException if the thread is interrupted while waiting for the lock
    */
-  public <T> T withLock(Context ctx, Supplier<T> action) throws InterruptedException {
+  public <T extends @Nullable Object> T withLock(Context ctx, Supplier<T> action) throws InterruptedException {
     Objects.requireNonNull(action, "action");
     lock(ctx);
     try {

@@ -34,4 +34,7 @@
  *       and changes nothing.
  * </ul>
  */
+@NullMarked
 package io.jcontext.sync;
+
+import org.jspecify.annotations.NullMarked;

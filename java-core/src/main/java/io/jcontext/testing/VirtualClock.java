@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link Clock} for tests that moves only when told to: deadlines, {@link Context#sleep},
@@ -156,7 +157,7 @@ public final class VirtualClock implements Clock {
   }
 
   /** Returns the deadline of the earliest pending timer, or null if none is pending. */
-  public Instant nextDeadline() {
+  public @Nullable Instant nextDeadline() {
     lock.lock();
     try {
       Timer t = timers.peek();

@@ -7,4 +7,7 @@
  * tests. Nothing here depends on a test framework ({@code io.jcontext:jcontext-junit5} holds
  * the JUnit 5 extension).
  */
+@NullMarked
 package io.jcontext.testing;
+
+import org.jspecify.annotations.NullMarked;

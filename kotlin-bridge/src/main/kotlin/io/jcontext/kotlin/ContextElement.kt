@@ -79,10 +79,10 @@ public suspend fun currentContext(): Context = contextOf(currentCoroutineContext
 /**
  * Returns the value bound to [key] in the [currentContext] (Go's `ctx.Value(key)`), or null.
  */
-public suspend fun <T> contextValue(key: Key<T>): T? = currentContext().value(key)
+public suspend fun <T : Any> contextValue(key: Key<T>): T? = currentContext().value(key)
 
 /** `ctx[key]`: the value bound to [key] in this context, or null. */
-public operator fun <T> Context.get(key: Key<T>): T? = value(key)
+public operator fun <T : Any> Context.get(key: Key<T>): T? = value(key)
 
 internal fun contextOf(coroutineContext: CoroutineContext): Context {
   val element = coroutineContext[ContextElement]

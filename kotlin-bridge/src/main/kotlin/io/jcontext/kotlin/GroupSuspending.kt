@@ -65,7 +65,7 @@ public suspend fun Group.goSuspending(task: ContextTask) {
  * ExecutionException, not the ExecutionException whose cause is the first failure.) Cancelling
  * the coroutine cancels the stage, which the Group turns into its documented reaction.
  */
-private suspend fun awaitStage(stage: CompletionStage<Void>) {
+private suspend fun awaitStage(stage: CompletionStage<Void?>) {
   val future = stage.toCompletableFuture()
   val failure: Throwable? = suspendCancellableCoroutine { c ->
     future.whenComplete { _, e -> c.resume(e, null) }

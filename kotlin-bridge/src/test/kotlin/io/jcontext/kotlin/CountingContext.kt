@@ -23,9 +23,9 @@ class CountingContext(private val inner: CancellableContext = Context.background
 
   override fun deadline(): Instant? = inner.deadline()
   override fun err(): ContextException? = inner.err()
-  override fun <T> value(key: io.jcontext.Key<T>): T? = inner.value(key)
+  override fun <T : Any> value(key: io.jcontext.Key<T>): T? = inner.value(key)
   override fun isDone(): Boolean = inner.isDone
-  override fun done(): CompletionStage<Void> = inner.done()
+  override fun done(): CompletionStage<Void?> = inner.done()
   override fun clock() = inner.clock()
 
   override fun onDone(callback: Runnable): Stop {

@@ -1,0 +1,3 @@
+module io.jcontext.consumer {
+  requires io.jcontext;
+}

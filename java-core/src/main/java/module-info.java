@@ -1,0 +1,14 @@
+/**
+ * jcontext: Go's {@code context} package (cancellation with a cause, deadlines, request values)
+ * and context-aware locks, a weighted semaphore and an errgroup-style group, for the JVM.
+ *
+ * <p>The module needs nothing at run time beyond {@code java.base}. JSpecify's nullness
+ * annotations are read at compile time only ({@code requires static}).
+ */
+module io.jcontext {
+  requires static transitive org.jspecify;
+
+  exports io.jcontext;
+  exports io.jcontext.sync;
+  exports io.jcontext.testing;
+}
