@@ -2,6 +2,7 @@ package io.jcontext;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one hop treats the deadline budget that arrives with a request or call (the gRPC and HTTP
@@ -25,10 +26,10 @@ public final class BudgetPolicy {
   private static final BudgetPolicy IGNORE = new BudgetPolicy(Mode.IGNORE, null, null);
 
   private final Mode mode;
-  private final Duration max; // CLAMP only
-  private final Duration fallback; // null: no deadline when the request brings none
+  private final @Nullable Duration max; // CLAMP only
+  private final @Nullable Duration fallback; // null: no deadline when the request brings none
 
-  private BudgetPolicy(Mode mode, Duration max, Duration fallback) {
+  private BudgetPolicy(Mode mode, @Nullable Duration max, @Nullable Duration fallback) {
     this.mode = mode;
     this.max = max;
     this.fallback = fallback;
@@ -62,7 +63,7 @@ public final class BudgetPolicy {
    *
    * @throws IllegalArgumentException if {@code budget} is zero or negative
    */
-  public BudgetPolicy withDefault(Duration budget) {
+  public BudgetPolicy withDefault(@Nullable Duration budget) {
     if (budget != null && (budget.isZero() || budget.isNegative())) {
       throw new IllegalArgumentException("default budget must be positive: " + budget);
     }
@@ -73,8 +74,8 @@ public final class BudgetPolicy {
    * Returns the budget this hop grants a request that arrived with {@code incoming} ({@code null}
    * when it brought none), or {@code null} for no deadline.
    */
-  public Duration budget(Duration incoming) {
-    Duration b = mode == Mode.IGNORE || incoming == null ? fallback : incoming;
+  public @Nullable Duration budget(@Nullable Duration incoming) {
+    @Nullable Duration b = mode == Mode.IGNORE || incoming == null ? fallback : incoming;
     if (mode == Mode.CLAMP && (b == null || b.compareTo(max) > 0)) {
       b = max;
     }

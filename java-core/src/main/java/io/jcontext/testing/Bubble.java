@@ -17,6 +17,7 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Go's {@code testing/synctest} for Java threads: runs a test body in a <em>bubble</em>, a set
@@ -157,7 +158,7 @@ public final class Bubble {
 
   /** A test body that returns a value. */
   @FunctionalInterface
-  public interface ValueBody<T> {
+  public interface ValueBody<T extends @Nullable Object> {
     /** Runs on a thread of {@code bubble}. */
     T call(Bubble bubble) throws Exception;
   }
@@ -171,7 +172,7 @@ public final class Bubble {
   }
 
   /** {@link #run(Body)} for a body that returns a value; returns it. */
-  public static <T> T call(ValueBody<T> body) throws Exception {
+  public static <T extends @Nullable Object> T call(ValueBody<T> body) throws Exception {
     return options().call(body);
   }
 
@@ -350,7 +351,7 @@ public final class Bubble {
     }
   }
 
-  private <T> T start(ValueBody<T> body) throws Exception {
+  private <T extends @Nullable Object> T start(ValueBody<T> body) throws Exception {
     if (Durable.current() != null) {
       throw new IllegalStateException("Bubble.run called inside a bubble (on "
           + Thread.currentThread().getName() + "): bubbles do not nest, as in Go's synctest");
@@ -718,7 +719,7 @@ public final class Bubble {
     }
 
     /** {@link Bubble#call(ValueBody)} with these options. */
-    public <T> T call(ValueBody<T> body) throws Exception {
+    public <T extends @Nullable Object> T call(ValueBody<T> body) throws Exception {
       Objects.requireNonNull(body, "body");
       return new Bubble(start, stallTimeout).start(body);
     }

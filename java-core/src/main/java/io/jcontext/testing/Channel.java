@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Go channel for tests: unbuffered (capacity 0, every send waits for a receive) or buffered,
@@ -110,7 +111,7 @@ public final class Channel<T> {
    * @throws ContextException {@code ctx.err()} if {@code ctx} ends first (nothing is taken)
    * @throws InterruptedException if interrupted while waiting (nothing is taken)
    */
-  public T receive(Context ctx) throws InterruptedException {
+  public @Nullable T receive(Context ctx) throws InterruptedException {
     Objects.requireNonNull(ctx, "ctx");
     Pending<T> r;
     lock.lock();

@@ -1,5 +1,7 @@
 package io.jcontext.grpc;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The cause of a served call's context when the client cancelled the call (or went away) before
  * it completed, so that server code can tell "the client cancelled" from "we cancelled":
@@ -11,7 +13,7 @@ public final class ClientCancelledException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Creates the cause for a call that {@code detail} describes; {@code cause} may be null. */
-  public ClientCancelledException(String detail, Throwable cause) {
+  public ClientCancelledException(String detail, @Nullable Throwable cause) {
     super("the client cancelled the call: " + detail, cause, false, false);
   }
 }

@@ -7,6 +7,7 @@ import io.jcontext.Stop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where jcontext and grpc-java meet: the call option that carries a caller's context, the
@@ -58,7 +59,7 @@ public final class GrpcContexts {
    * (on a thread where grpc-java runs the call), the one a {@link #toGrpc follower} follows while
    * it is attached, or {@code null}.
    */
-  public static Context current() {
+  public static @Nullable Context current() {
     return JCONTEXT.get();
   }
 

@@ -8,6 +8,7 @@ import io.jcontext.ContextCancelledException;
 import io.jcontext.ContextException;
 import io.jcontext.DeadlineExceededException;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps between jcontext's errs and gRPC statuses, the way grpc-java maps its own
@@ -45,7 +46,7 @@ public final class GrpcStatuses {
    * {@link ContextCancelledException} for {@code CANCELLED} (each with
    * {@code status.asRuntimeException()} as its cause), {@code null} for any other code.
    */
-  public static ContextException toContextException(Status status) {
+  public static @Nullable ContextException toContextException(Status status) {
     switch (status.getCode()) {
       case DEADLINE_EXCEEDED:
         return new DeadlineExceededException(status.asRuntimeException());

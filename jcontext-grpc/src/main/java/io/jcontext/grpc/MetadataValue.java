@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.jcontext.Key;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Declares that the value of a context {@link Key} travels with gRPC calls, as one ASCII
@@ -27,11 +28,11 @@ import java.util.function.Function;
 public final class MetadataValue<T> {
   private final Key<T> key;
   private final Metadata.Key<String> header;
-  private final Function<? super T, String> encoder;
-  private final Function<String, ? extends T> decoder;
+  private final Function<? super T, @Nullable String> encoder;
+  private final Function<String, ? extends @Nullable T> decoder;
 
-  private MetadataValue(Key<T> key, String name, Function<? super T, String> encoder,
-      Function<String, ? extends T> decoder) {
+  private MetadataValue(Key<T> key, String name, Function<? super T, @Nullable String> encoder,
+      Function<String, ? extends @Nullable T> decoder) {
     this.key = Objects.requireNonNull(key, "key");
     this.header = Metadata.Key.of(Objects.requireNonNull(name, "name"), Metadata.ASCII_STRING_MARSHALLER);
     this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -45,8 +46,8 @@ public final class MetadataValue<T> {
    * @throws IllegalArgumentException if {@code name} is not a valid ASCII metadata name (for
    *     instance it ends in {@code -bin} or has upper-case letters)
    */
-  public static <T> MetadataValue<T> of(Key<T> key, String name, Function<? super T, String> encoder,
-      Function<String, ? extends T> decoder) {
+  public static <T> MetadataValue<T> of(Key<T> key, String name, Function<? super T, @Nullable String> encoder,
+      Function<String, ? extends @Nullable T> decoder) {
     return new MetadataValue<>(key, name, encoder, decoder);
   }
 

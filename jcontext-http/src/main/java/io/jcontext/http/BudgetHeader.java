@@ -1,6 +1,7 @@
 package io.jcontext.http;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The header that carries a request's deadline budget over HTTP: {@value #NAME}, the whole
@@ -50,7 +51,7 @@ public final class BudgetHeader {
    * Returns the budget in {@code value}, or {@code null} if it is absent or malformed (see the
    * class comment). Never throws.
    */
-  public static Duration parse(String value) {
+  public static @Nullable Duration parse(@Nullable String value) {
     if (value == null) {
       return null;
     }

@@ -1,5 +1,7 @@
 package io.jcontext.http;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The cause of a request's context when the client went away (closed the connection or reset
  * the stream) before the response was complete, as far as the container reports it: server code
@@ -10,7 +12,7 @@ public final class ClientDisconnectedException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /** Creates the cause; {@code cause} (what the container reported) may be null. */
-  public ClientDisconnectedException(Throwable cause) {
+  public ClientDisconnectedException(@Nullable Throwable cause) {
     super("the client cancelled the request (disconnected)", cause, false, false);
   }
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.jcontext.Context;
 import java.io.IOException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JDK {@link com.sun.net.httpserver.HttpServer} filter that gives each exchange a jcontext
@@ -56,7 +57,7 @@ public final class ContextHttpFilter extends Filter {
    * Returns the context of {@code exchange} set by this filter, or {@code null} if the exchange
    * did not pass through one.
    */
-  public static Context context(HttpExchange exchange) {
+  public static @Nullable Context context(HttpExchange exchange) {
     Object ctx = exchange.getAttribute(ATTRIBUTE);
     return ctx instanceof Context ? (Context) ctx : null;
   }

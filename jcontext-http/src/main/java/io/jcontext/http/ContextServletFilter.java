@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Jakarta Servlet {@link Filter} that gives each HTTP request a jcontext {@link Context}, which
@@ -77,7 +78,7 @@ public final class ContextServletFilter implements Filter {
    * Returns the context of {@code request} set by this filter, or {@code null} if the request did
    * not pass through one.
    */
-  public static Context context(ServletRequest request) {
+  public static @Nullable Context context(ServletRequest request) {
     Object ctx = request.getAttribute(ATTRIBUTE);
     return ctx instanceof Context ? (Context) ctx : null;
   }

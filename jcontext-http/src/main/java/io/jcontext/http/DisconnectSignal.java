@@ -3,6 +3,7 @@ package io.jcontext.http;
 import io.jcontext.Stop;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a servlet container tells that the client of a request went away. The Servlet API has no
@@ -27,5 +28,5 @@ public interface DisconnectSignal {
    * response is complete; returns a {@link Stop} that the filter calls when the request is over.
    * Called on the thread that runs the filter; must not block.
    */
-  Stop register(HttpServletRequest request, Consumer<Throwable> gone);
+  Stop register(HttpServletRequest request, Consumer<@Nullable Throwable> gone);
 }

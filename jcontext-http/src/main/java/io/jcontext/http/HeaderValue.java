@@ -4,6 +4,7 @@ import io.jcontext.Context;
 import io.jcontext.Key;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Declares that the value of a context {@link Key} travels with HTTP requests as one header, and
@@ -30,10 +31,10 @@ public final class HeaderValue<T> {
   private final Key<T> key;
   private final String name;
   private final Function<? super T, String> encoder;
-  private final Function<String, ? extends T> decoder;
+  private final Function<String, ? extends @Nullable T> decoder;
 
-  private HeaderValue(Key<T> key, String name, Function<? super T, String> encoder,
-      Function<String, ? extends T> decoder) {
+  private HeaderValue(Key<T> key, String name, Function<? super T, @Nullable String> encoder,
+      Function<String, ? extends @Nullable T> decoder) {
     this.key = Objects.requireNonNull(key, "key");
     this.name = Objects.requireNonNull(name, "name");
     if (name.isEmpty() || !isToken(name)) {
@@ -48,8 +49,8 @@ public final class HeaderValue<T> {
    *
    * @throws IllegalArgumentException if {@code name} is not a valid header name
    */
-  public static <T> HeaderValue<T> of(Key<T> key, String name, Function<? super T, String> encoder,
-      Function<String, ? extends T> decoder) {
+  public static <T> HeaderValue<T> of(Key<T> key, String name, Function<? super T, @Nullable String> encoder,
+      Function<String, ? extends @Nullable T> decoder) {
     return new HeaderValue<>(key, name, encoder, decoder);
   }
 

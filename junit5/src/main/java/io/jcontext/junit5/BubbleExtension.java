@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The extension behind {@link InBubble}: runs a test method inside a new
@@ -47,7 +48,7 @@ public final class BubbleExtension implements InvocationInterceptor, ParameterRe
   }
 
   @Override
-  public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
+  public @Nullable Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
     if (!ec.getTestMethod().isPresent() || pc.getDeclaringExecutable() != ec.getTestMethod().get()) {
       throw new ParameterResolutionException("bubble parameters are for test methods only, not "
           + pc.getDeclaringExecutable());

@@ -3,4 +3,7 @@
  * runs a test inside a {@link io.jcontext.testing.Bubble} and injects the bubble, its clock and
  * its root context.
  */
+@NullMarked
 package io.jcontext.junit5;
+
+import org.jspecify.annotations.NullMarked;
