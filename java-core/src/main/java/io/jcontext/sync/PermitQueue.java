@@ -592,6 +592,9 @@ final class PermitQueue {
   private LockWaiter handOffFree() {
     for (;;) {
       long s = state;
+      if ((s >> 1) == 0) {
+        return null; // taken meanwhile (a newcomer in the instant of a told unlock): its unlock hands over
+      }
       if (STATE.compareAndSet(this, s, s - ONE_FREE)) {
         break;
       }
