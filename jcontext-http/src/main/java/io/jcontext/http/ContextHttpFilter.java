@@ -6,11 +6,14 @@ import com.sun.net.httpserver.HttpExchange;
 import io.jcontext.Context;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A JDK {@link com.sun.net.httpserver.HttpServer} filter that gives each exchange a jcontext
- * {@link Context}, which handlers read with {@link #context(HttpExchange)}.
+ * {@link Context}, which handlers read with {@link #context(HttpExchange)} while the filter's chain
+ * runs (from any thread).
  *
  * <p>The request's context is a child of the filter's root with the budget the
  * {@linkplain #withPolicy policy} grants from the {@value BudgetHeader#NAME} header (see
@@ -29,8 +32,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Instances are immutable and thread-safe; {@code with*} methods return new instances.
  */
 public final class ContextHttpFilter extends Filter {
-  /** The exchange attribute that holds the request's context. */
-  public static final String ATTRIBUTE = "io.jcontext.Context";
+  /**
+   * The context of each exchange in the chain of one of these filters, by exchange identity; an
+   * entry lives from the start to the end of its chain. Not an exchange attribute: the JDK's
+   * {@code HttpExchange.setAttribute} stores into the attributes of the exchange's
+   * {@code HttpContext} (JDK 17), which every concurrent exchange of that path shares.
+   */
+  private static final Map<HttpExchange, Context> CONTEXTS = new ConcurrentHashMap<>();
 
   private final RequestContexts contexts;
 
@@ -58,17 +66,21 @@ public final class ContextHttpFilter extends Filter {
    * did not pass through one.
    */
   public static @Nullable Context context(HttpExchange exchange) {
-    Object ctx = exchange.getAttribute(ATTRIBUTE);
-    return ctx instanceof Context ? (Context) ctx : null;
+    return CONTEXTS.get(exchange);
   }
 
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
     RequestContexts.Request request = contexts.open(name -> exchange.getRequestHeaders().getFirst(name));
+    Context outer = CONTEXTS.put(exchange, request.ctx); // non-null only under a second filter
     try {
-      exchange.setAttribute(ATTRIBUTE, request.ctx);
       chain.doFilter(exchange);
     } finally {
+      if (outer == null) {
+        CONTEXTS.remove(exchange);
+      } else {
+        CONTEXTS.put(exchange, outer);
+      }
       request.base.cancel();
     }
   }

@@ -95,6 +95,41 @@ class ContextHttpFilterTest {
     }
   }
 
+  /**
+   * Eight exchanges inside their handlers at once each read their own context. On JDK 17 the
+   * exchange attributes are shared by every exchange of the HttpContext, so a filter that kept
+   * the context there handed one request another's.
+   */
+  @Test
+  void concurrentExchangesEachSeeTheirOwnContext() throws Exception {
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext("/", (HttpExchange exchange) -> {
+      try {
+        together.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS); // all eight are in their handlers
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      Context ctx = ContextHttpFilter.context(exchange); // read while the other seven are inside
+      byte[] answer = String.valueOf(ctx == null ? null : ctx.value(REQUEST_ID)).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    }).getFilters().add(ContextHttpFilter.create(root).withValues(REQUEST_ID_HEADER));
+    server.start();
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    java.util.List<java.util.concurrent.CompletableFuture<String>> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Context ctx = Context.background().withValue(REQUEST_ID, "r-" + i);
+      answers.add(client.sendAsync(ctx, HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString())
+          .thenApply(HttpResponse::body).toCompletableFuture());
+    }
+    for (int i = 0; i < 8; i++) {
+      assertEquals("r-" + i, answers.get(i).get(LIVENESS.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
   @Test
   void noDeadlineNoHeaderAndAForgedHeaderIsReplaced() throws Exception {
     start(ContextHttpFilter.create(root), ctx -> String.valueOf(ctx.remaining()));
