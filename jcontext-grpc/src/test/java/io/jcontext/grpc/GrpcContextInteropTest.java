@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Contexts;
 import io.grpc.Status;
-import io.jcontext.testsupport.CountingContext;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.ContextCancelledException;

@@ -1,6 +1,5 @@
 package io.jcontext.http;
 
-import io.jcontext.testsupport.CountingContext;
 import io.jcontext.BudgetPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

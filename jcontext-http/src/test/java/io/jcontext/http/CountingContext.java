@@ -1,4 +1,4 @@
-package io.jcontext.testsupport;
+package io.jcontext.http;
 
 import io.jcontext.CancellableContext;
 import io.jcontext.Clock;
@@ -12,16 +12,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A root for tests of the integration modules (shared through the core's test jar): a foreign context over a cancellable background child that counts the
+ * A root for tests: a foreign context over a cancellable background child that counts the
  * onDone registrations it holds, so a test can assert that nothing stays registered on it.
  */
-public final class CountingContext implements Context {
-  public final CancellableContext delegate = Context.background().withCancel();
+final class CountingContext implements Context {
+  final CancellableContext delegate = Context.background().withCancel();
   private final AtomicInteger live = new AtomicInteger();
-  public final AtomicInteger total = new AtomicInteger();
+  final AtomicInteger total = new AtomicInteger();
 
   /** The registrations currently held: neither run nor stopped. */
-  public int registrations() {
+  int registrations() {
     return live.get();
   }
 
