@@ -9,6 +9,7 @@ module io.jcontext {
   requires static transitive org.jspecify;
 
   exports io.jcontext;
+  exports io.jcontext.diagnostics;
   exports io.jcontext.sync;
   exports io.jcontext.testing;
 }

@@ -166,18 +166,37 @@ class CancelCtx extends Node implements CancellableContext {
    * Stable once this context is done.
    */
   private volatile Object link;
+  /**
+   * When and where this context was created, for the diagnostics ({@link Diagnostics}); null
+   * unless one was on at creation ({@link Origin#capture}, the one gate). Final.
+   */
+  final Origin origin;
 
   CancelCtx(Context parent, Clock clock, long deadline) {
     this.parent = parent;
     this.clock = clock;
     this.deadline = deadline;
+    this.origin = Origin.capture(clock);
   }
 
   static CancellableContext withCancel(Context parent) {
-    Objects.requireNonNull(parent, "parent");
+    parent = Tree.unwrap(Objects.requireNonNull(parent, "parent"));
     CancelCtx c = new CancelCtx(parent, Tree.clockOf(parent), Tree.deadlineOf(parent));
     c.propagate();
-    return c;
+    return c.exposed();
+  }
+
+  /**
+   * What a public factory returns for this new context: itself, or while lost-cancel detection is
+   * on a watched handle on it. One field read when the diagnostics are off.
+   */
+  final CancellableContext exposed() {
+    return origin == null ? this : Diagnostics.handle(this);
+  }
+
+  /** When and where this context was created, or null if no diagnostic was on then. */
+  final Origin origin() {
+    return origin;
   }
 
   /**
@@ -197,6 +216,9 @@ class CancelCtx extends Node implements CancellableContext {
                          // context is done from now on: its first read of its state says so.
     } else if (!(source instanceof NeverDoneCtx)) {
       joinForeign(source);
+    }
+    if (origin != null) {
+      Diagnostics.created(this);
     }
   }
 

@@ -34,7 +34,8 @@ public abstract class ChildContext extends CancelCtx {
    * @throws NullPointerException if {@code parent} is null
    */
   protected ChildContext(Context parent) {
-    super(Objects.requireNonNull(parent, "parent"), Tree.clockOf(parent), Tree.deadlineOf(parent));
+    super(Tree.unwrap(Objects.requireNonNull(parent, "parent")), Tree.clockOf(parent),
+        Tree.deadlineOf(Tree.unwrap(parent)));
     propagate();
   }
 }

@@ -26,25 +26,27 @@ final class TimerCtx extends CancelCtx implements Runnable {
   }
 
   static CancellableContext withDeadline(Context parent, Instant deadline, Throwable cause) {
-    Objects.requireNonNull(parent, "parent");
+    parent = Tree.unwrap(Objects.requireNonNull(parent, "parent"));
     Objects.requireNonNull(deadline, "deadline");
     Clock clock = Tree.clockOf(parent);
-    return create(parent, clock, Nanos.ofInstant(deadline), cause, clock.nanoTime());
+    return create(parent, clock, Nanos.ofInstant(deadline), cause, clock.nanoTime()).exposed();
   }
 
   static CancellableContext withTimeout(Context parent, Duration timeout, Throwable cause) {
-    Objects.requireNonNull(parent, "parent");
+    parent = Tree.unwrap(Objects.requireNonNull(parent, "parent"));
     Objects.requireNonNull(timeout, "timeout");
     Clock clock = Tree.clockOf(parent);
     long now = clock.nanoTime();
-    return create(parent, clock, Nanos.deadlineAfter(now, Nanos.ofDuration(timeout)), cause, now);
+    return create(parent, clock, Nanos.deadlineAfter(now, Nanos.ofDuration(timeout)), cause, now).exposed();
   }
 
   /** {@code now} is the clock's time when the call began: one clock read per context. */
-  private static CancellableContext create(Context parent, Clock clock, long deadline, Throwable cause, long now) {
+  private static CancelCtx create(Context parent, Clock clock, long deadline, Throwable cause, long now) {
     if (Tree.deadlineOf(parent) < deadline) {
       // The parent's deadline is earlier: it will cancel the child first, with its own cause.
-      return CancelCtx.withCancel(parent);
+      CancelCtx c = new CancelCtx(parent, clock, Tree.deadlineOf(parent));
+      c.propagate();
+      return c;
     }
     TimerCtx c = new TimerCtx(parent, clock, deadline, cause);
     c.propagate();

@@ -10,6 +10,14 @@ import java.util.Objects;
 final class Tree {
   private Tree() {}
 
+  /**
+   * Returns the context a lost-cancel handle stands for, else {@code c}: every creation unwraps
+   * its parent, so a handle is never the parent of anything (see {@link CancelHandle}).
+   */
+  static Context unwrap(Context c) {
+    return c instanceof CancelHandle ? ((CancelHandle) c).inner : c;
+  }
+
   /** Returns the context that decides whether {@code c} is done: {@code c} itself unless it is a value context. */
   static Context source(Context c) {
     return c instanceof ValueCtx ? ((ValueCtx) c).source : c;

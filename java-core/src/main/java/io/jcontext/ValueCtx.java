@@ -123,7 +123,7 @@ final class ValueCtx implements Context {
   static <T> Context withValue(Context parent, Key<T> key, T value) {
     Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(key, "key");
-    return new ValueCtx(parent, key, key.check(value));
+    return new ValueCtx(Tree.unwrap(parent), key, key.check(value));
   }
 
   @Override

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class AfterFuncTest {
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   /** An executor that only queues tasks, so a test decides when (and whether) they run. */

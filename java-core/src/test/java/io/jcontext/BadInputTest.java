@@ -21,7 +21,7 @@ class BadInputTest {
   private static final Instant LATEST = Instant.ofEpochSecond(0, Long.MAX_VALUE - 1);
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   private static void assertNpe(String message, Executable e) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class CancelTreeStressTest {
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   /** One registration made by a worker, with what happened to it. */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.function.Executable;
 class ContextJavaTest {
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   @Test

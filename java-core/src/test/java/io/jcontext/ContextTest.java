@@ -46,7 +46,7 @@ class ContextTest {
   private static final Duration VERY_LONG = Duration.ofHours(1000);
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   private static void assertCancelled(Context c) {
@@ -151,7 +151,7 @@ class ContextTest {
         CancellableContext child = parent.withCancel();
         assertLive(parent);
         assertLive(child);
-        boolean parentIsCancelCtx = parent instanceof CancelCtx;
+        boolean parentIsCancelCtx = Tree.unwrap(parent) instanceof CancelCtx;
         if (parentIsCancelCtx) {
           assertEquals(1, registrations(parent));
         }

@@ -21,7 +21,7 @@ class DetachedChildTest {
   private static final Key<String> K = Key.of("k", String.class);
 
   private static boolean attached(Context c) {
-    return ((CancelCtx) c).attached();
+    return ((CancelCtx) Tree.unwrap(c)).attached();
   }
 
   @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 class RegistrationHygieneTest {
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   private enum Op { CHILD_CANCEL, AFTER_FUNC_STOP, ON_DONE_STOP, PARENT_CANCEL }

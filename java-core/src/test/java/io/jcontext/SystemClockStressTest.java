@@ -132,7 +132,7 @@ class SystemClockStressTest {
     for (CancellableContext c : all) {
       assertTrue(c.awaitDone(LIVENESS), "a timeout never fired");
     }
-    assertEquals(0, ((CancelCtx) parent).registrations(), "expired and cancelled children unregistered");
+    assertEquals(0, ((CancelCtx) Tree.unwrap(parent)).registrations(), "expired and cancelled children unregistered");
     parent.cancel();
   }
 }

@@ -13,6 +13,6 @@ public final class TestHooks {
    * {@code withTimeout}; 0 once it is done.
    */
   public static int registrations(Context ctx) {
-    return ((CancelCtx) ctx).registrations();
+    return ((CancelCtx) Tree.unwrap(ctx)).registrations();
   }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class WaitsTest {
 
   private static int registrations(Context c) {
-    return ((CancelCtx) c).registrations();
+    return ((CancelCtx) Tree.unwrap(c)).registrations();
   }
 
   /** A blocking call under test. */
