@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Instant;
@@ -54,6 +55,7 @@ final class CancelHandle implements CancellableContext {
   public boolean cancel(@Nullable Throwable cause) {
     boolean r = inner.cancel(cause);
     Diagnostics.unwatch(watch);
+    Reference.reachabilityFence(this); // not reclaimed (and reported) while inner is being cancelled
     return r;
   }
 

@@ -194,6 +194,13 @@ final class Diagnostics extends DiagnosticsAccess {
     return TRACKED.size();
   }
 
+  /** Whether the daemon thread runs (or was asked to); for tests. */
+  static boolean workerRunning() {
+    synchronized (LOCK) {
+      return worker != null;
+    }
+  }
+
   /** Number of watched handles; for tests. */
   static int watchedHandles() {
     return WATCHES.size();
