@@ -361,9 +361,9 @@ class ContextJavaTest {
     assertEquals(c.deadline(), c.withTimeout(Duration.ofHours(1)).deadline());
     CancellableContext earlier = c.withTimeout(Duration.ofSeconds(1));
     assertEquals(clock.now().plusSeconds(1), earlier.deadline());
-    assertInstanceOf(TimerCtx.class, earlier);
+    assertInstanceOf(TimerCtx.class, Tree.unwrap(earlier));
     // Equal deadline: not earlier, so it gets its own timer (as in Go).
-    assertInstanceOf(TimerCtx.class, c.withDeadline(c.deadline()));
+    assertInstanceOf(TimerCtx.class, Tree.unwrap(c.withDeadline(c.deadline())));
     CancellableContext plain = c.withCancel();
     assertEquals(c.deadline(), plain.deadline(), "withCancel reports the inherited deadline");
     clock.advance(Duration.ofSeconds(3));

@@ -120,7 +120,7 @@ class ContextTest {
     for (Context c : List.of(parent, cancelChild, valueChild, timerChild)) {
       assertLive(c);
     }
-    assertInstanceOf(TimerCtx.class, timerChild);
+    assertInstanceOf(TimerCtx.class, Tree.unwrap(timerChild));
     assertEquals(3, registrations(parent), "cancelChild, timerChild (through the value) and the afterFunc");
     assertEquals(1, clock.pendingTimers());
 
