@@ -60,6 +60,8 @@ final class Diagnostics extends DiagnosticsAccess {
   static final String PERIOD_PROPERTY = "jcontext.diagnostics.leakCheckPeriod";
 
   private static final int MIN_SWEEP = 1024;
+  /** How long the daemon keeps gathering reclaimed handles after the first, to report them together. */
+  private static final long BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final Object LOCK = new Object();
 
   /** One in N sampled contexts get a creation stack. Always at least 1. */
@@ -76,6 +78,7 @@ final class Diagnostics extends DiagnosticsAccess {
   private static final ReferenceQueue<CancelHandle> LOST_QUEUE = new ReferenceQueue<>();
 
   private static final Set<GroupKey> REPORTED = ConcurrentHashMap.newKeySet();
+  private static final Set<GroupKey> REPORTED_LOST = ConcurrentHashMap.newKeySet();
   private static final List<ListenerEntry> LISTENERS = new CopyOnWriteArrayList<>();
 
   /** The daemon thread, or null; guarded by LOCK. */
@@ -234,6 +237,7 @@ final class Diagnostics extends DiagnosticsAccess {
         for (CancelHandle.Watch w : WATCHES) {
           unwatch(w);
         }
+        REPORTED_LOST.clear();
       }
     }
   }
@@ -329,8 +333,17 @@ final class Diagnostics extends DiagnosticsAccess {
           waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextCheck - System.nanoTime()));
         }
         Reference<? extends CancelHandle> r = LOST_QUEUE.remove(Math.min(waitMillis, 1000));
+        Map<GroupKey, Acc> lost = new HashMap<>();
+        drainLost(r, lost);
+        if (r != null) { // the collector enqueues a batch over some time: gather it into one report
+          long end = System.nanoTime() + BATCH_NANOS;
+          while ((r = LOST_QUEUE.remove(20)) != null && System.nanoTime() - end < 0) {
+            drainLost(r, lost);
+          }
+          drainLost(r, lost);
+        }
         List<DiagnosticReport> found = new ArrayList<>();
-        drainLost(r, found);
+        reportLost(lost, found);
         deliver(found);
         if (period > 0 && (Origin.mode & Origin.TRACKING) != 0 && System.nanoTime() - nextCheck >= 0) {
           nextCheck = System.nanoTime() + period;
@@ -353,14 +366,20 @@ final class Diagnostics extends DiagnosticsAccess {
   @Override
   public List<DiagnosticReport> check() {
     List<DiagnosticReport> found = new ArrayList<>();
-    drainLost(LOST_QUEUE.poll(), found);
+    Map<GroupKey, Acc> lost = new HashMap<>();
+    drainLost(LOST_QUEUE.poll(), lost);
+    reportLost(lost, found);
     findLongLived(found);
     deliver(found);
     return List.copyOf(found);
   }
 
-  /** Processes {@code first} (may be null) and every other reclaimed handle waiting in the queue. */
-  private static void drainLost(Reference<? extends CancelHandle> first, List<DiagnosticReport> found) {
+  /**
+   * Processes {@code first} (may be null) and every other reclaimed handle waiting in the queue:
+   * the lost ones are grouped by creation stack, and each group is reported the first time only
+   * (until detection is switched off), with the number found in this batch.
+   */
+  private static void drainLost(Reference<? extends CancelHandle> first, Map<GroupKey, Acc> groups) {
     for (Reference<? extends CancelHandle> r = first; r != null; r = LOST_QUEUE.poll()) {
       CancelHandle.Watch w = (CancelHandle.Watch) r;
       if (!WATCHES.remove(w)) {
@@ -368,22 +387,36 @@ final class Diagnostics extends DiagnosticsAccess {
       }
       CancelCtx c = w.ctx;
       if (c.isDone() || (c.deadline != Nanos.NONE && c.deadline - c.clock.nanoTime() <= 0)) {
-        continue; // done (or due: its timer is about to fire) - nothing was lost
+        continue; // done (or due: its timer is about to fire): nothing was lost
       }
       Origin o = c.origin;
-      List<StackTraceElement> site = o == null || o.site == null ? List.of() : List.of(o.site);
-      Duration age = o == null ? null : Duration.ofNanos(c.clock.nanoTime() - o.created);
-      String kind = kindOf(c);
-      StringBuilder m = new StringBuilder("jcontext: lost cancel: a ").append(kind)
-          .append(" context became unreachable without being cancelled");
-      if (age != null) {
-        m.append(" (age ").append(Report.format(age)).append(')');
+      GroupKey key = new GroupKey(kindOf(c), o == null || o.site == null ? List.of() : List.of(o.site));
+      if (REPORTED_LOST.contains(key)) {
+        continue;
       }
-      m.append("; its parent registration and deadline timer were retained until the parent ended"
-          + " or the deadline passed. Cancel every context you create (try-with-resources).");
-      appendSite(m, site);
-      found.add(new Report(DiagnosticReport.Kind.LOST_CANCEL, kind, site, 1, age, m.toString()));
+      groups.computeIfAbsent(key, k -> new Acc()).add(o == null ? -1 : c.clock.nanoTime() - o.created);
     }
+  }
+
+  /** Reports the groups of lost contexts gathered by drainLost, each site the first time only. */
+  private static void reportLost(Map<GroupKey, Acc> groups, List<DiagnosticReport> found) {
+    groups.forEach((k, a) -> {
+      if (!REPORTED_LOST.add(k)) {
+        return; // another thread's batch reported it meanwhile
+      }
+      Duration age = a.oldest < 0 ? null : Duration.ofNanos(a.oldest);
+      StringBuilder m = new StringBuilder("jcontext: lost cancel: ");
+      m.append(a.count == 1 ? "a " + k.kind + " context" : a.count + " " + k.kind + " contexts")
+          .append(" became unreachable without being cancelled");
+      if (age != null) {
+        m.append(" (age ").append(Report.format(age)).append(a.count == 1 ? ")" : " for the oldest)");
+      }
+      m.append("; until its parent ends or its deadline passes, the library keeps what it holds"
+          + " (its registration with its parent, its deadline timer). Cancel every context you"
+          + " create (try-with-resources); later losses at this site are not reported again.");
+      appendSite(m, k.site);
+      found.add(new Report(DiagnosticReport.Kind.LOST_CANCEL, k.kind, k.site, a.count, age, m.toString()));
+    });
   }
 
   private static void findLongLived(List<DiagnosticReport> found) {

@@ -38,7 +38,9 @@ import java.util.Objects;
  * itself, so they do not keep the handle reachable). When the garbage collector finds the handle
  * unreachable while the context is still live (never cancelled, deadline not passed, parent not
  * done), a {@link DiagnosticReport.Kind#LOST_CANCEL} report names its creation site when it was
- * sampled. The context itself keeps working: its timer still fires, its callbacks still run.
+ * sampled. Each creation site (creation stack) is reported once, with the number of handles
+ * reclaimed together, until detection is switched off. The context itself keeps working: its
+ * timer still fires, its callbacks still run.
  * False negatives: a handle that stays reachable is never reported, e.g. when a callback,
  * a field or a thread-local captures it; a report comes only after a collection that reclaims
  * the handle, so perhaps long after the fact, or never in a program that stops first.
