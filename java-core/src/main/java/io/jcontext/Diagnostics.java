@@ -113,7 +113,7 @@ final class Diagnostics extends DiagnosticsAccess {
       thresholdNanos = threshold.toNanos();
     }
     Duration period = duration(PERIOD_PROPERTY, true);
-    periodNanos = period != null ? period.toNanos() : tracking ? thresholdNanos : 0;
+    periodNanos = period != null ? period.toNanos() : tracking ? Math.max(1, thresholdNanos / 2) : 0;
     INITIAL_MODE = mode;
     DiagnosticsAccess.install(new Diagnostics());
     synchronized (LOCK) {
@@ -411,9 +411,9 @@ final class Diagnostics extends DiagnosticsAccess {
       if (age != null) {
         m.append(" (age ").append(Report.format(age)).append(a.count == 1 ? ")" : " for the oldest)");
       }
-      m.append("; until its parent ends or its deadline passes, the library keeps what it holds"
-          + " (its registration with its parent, its deadline timer). Cancel every context you"
-          + " create (try-with-resources); later losses at this site are not reported again.");
+      m.append(". Until the parent ends or the deadline passes, the library keeps such a context's"
+          + " registration with its parent and its deadline timer. Cancel every context you create"
+          + " (try-with-resources); later losses at this site are not reported again.");
       appendSite(m, k.site);
       found.add(new Report(DiagnosticReport.Kind.LOST_CANCEL, k.kind, k.site, a.count, age, m.toString()));
     });

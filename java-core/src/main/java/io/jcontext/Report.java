@@ -1,6 +1,8 @@
 package io.jcontext;
 
 import io.jcontext.diagnostics.DiagnosticReport;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -59,9 +61,32 @@ final class Report implements DiagnosticReport {
     return kind + ": " + message;
   }
 
-  /** Renders a duration compactly: {@code 1m30s}, {@code 2.5s}, {@code 12ms}. */
+  /** Renders a duration compactly: {@code 1h2m}, {@code 2m30s}, {@code 3.059s}, {@code 12.5ms}, {@code 0s}. */
   static String format(Duration d) {
-    String s = d.toString(); // PT1M30.5S
-    return s.startsWith("PT") ? s.substring(2).toLowerCase(java.util.Locale.ROOT) : s;
+    if (d.isNegative()) {
+      return "-" + format(d.negated());
+    }
+    if (d.compareTo(Duration.ofMinutes(1)) >= 0) {
+      long s = d.getSeconds();
+      StringBuilder sb = new StringBuilder();
+      if (s >= 3600) {
+        sb.append(s / 3600).append('h');
+      }
+      if (s % 3600 >= 60) {
+        sb.append(s % 3600 / 60).append('m');
+      }
+      if (s % 60 != 0) {
+        sb.append(s % 60).append('s');
+      }
+      return sb.toString();
+    }
+    long n = d.toNanos();
+    if (n == 0) {
+      return "0s";
+    }
+    int shift = n >= 1_000_000_000L ? 9 : n >= 1_000_000L ? 6 : n >= 1_000L ? 3 : 0;
+    String unit = shift == 9 ? "s" : shift == 6 ? "ms" : shift == 3 ? "\u00b5s" : "ns";
+    return new BigDecimal(n).movePointLeft(shift).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros()
+        .toPlainString() + unit;
   }
 }

@@ -20,7 +20,7 @@ import java.util.Objects;
  * <tr><td>{@code jcontext.diagnostics.lostCancel}</td><td>{@code false}</td><td>{@link #setLostCancelDetection}</td></tr>
  * <tr><td>{@code jcontext.diagnostics.sampling}</td><td>{@code 1} (every context)</td><td>{@link #setSamplingRate}</td></tr>
  * <tr><td>{@code jcontext.diagnostics.leakThreshold}</td><td>{@code PT1M}</td><td>{@link #setLeakThreshold}</td></tr>
- * <tr><td>{@code jcontext.diagnostics.leakCheckPeriod}</td><td>the threshold when tracking is on by property, else none</td><td>{@link #setLeakCheckPeriod}</td></tr>
+ * <tr><td>{@code jcontext.diagnostics.leakCheckPeriod}</td><td>half the threshold when tracking is on by property, else none</td><td>{@link #setLeakCheckPeriod}</td></tr>
  * </table>
  * Durations are ISO-8601 ({@code PT30S}) or a number of milliseconds. A malformed value is logged
  * and the default used.
