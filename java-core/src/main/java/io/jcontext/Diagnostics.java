@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ final class Diagnostics extends DiagnosticsAccess {
   private static volatile long periodNanos;
 
   private static final Set<Tracked> TRACKED = ConcurrentHashMap.newKeySet();
+  /** Origins of the value contexts created while tracking: weak keys, identity (ValueCtx keeps Object's equals). Guarded by itself. */
+  private static final Map<ValueCtx, Origin> VALUE_ORIGINS = new WeakHashMap<>();
   private static final ReferenceQueue<CancelCtx> TRACKED_QUEUE = new ReferenceQueue<>();
   private static volatile int sweepAt = MIN_SWEEP;
   private static final AtomicBoolean SWEEPING = new AtomicBoolean();
@@ -132,6 +135,23 @@ final class Diagnostics extends DiagnosticsAccess {
   // ---------------------------------------------------------------------------------------
 
   /** A context with an Origin was created (and linked to its parent). */
+  /**
+   * Records where the value context {@code v} was derived, while tracking is on, for trace():
+   * value contexts have no field for it (they are immutable and often many), so their origins
+   * sit in a weak identity map that keeps no context alive and is cleared when tracking stops.
+   */
+  static void valueCreated(ValueCtx v) {
+    if ((Origin.mode & Origin.TRACKING) == 0) {
+      return;
+    }
+    Origin o = Origin.capture(Tree.clockOf(v.source));
+    if (o != null) {
+      synchronized (VALUE_ORIGINS) {
+        VALUE_ORIGINS.put(v, o);
+      }
+    }
+  }
+
   static void created(CancelCtx c) {
     if ((Origin.mode & Origin.TRACKING) == 0) {
       return;
@@ -220,6 +240,9 @@ final class Diagnostics extends DiagnosticsAccess {
       if (!on) {
         TRACKED.clear();
         REPORTED.clear();
+        synchronized (VALUE_ORIGINS) {
+          VALUE_ORIGINS.clear();
+        }
       }
     }
   }
@@ -436,7 +459,7 @@ final class Diagnostics extends DiagnosticsAccess {
         continue; // under a root, withoutCancel or foreign parent: long-lived by design
       }
       long age = c.clock.nanoTime() - t.origin.created;
-      if (age < threshold) {
+      if (age <= threshold) { // live for longer than the threshold
         continue;
       }
       groups.computeIfAbsent(GroupKey.of(c, t.origin), k -> new Acc()).add(age);
@@ -564,7 +587,12 @@ final class Diagnostics extends DiagnosticsAccess {
         o = c.origin;
         clock = c.clock;
       } else if (x instanceof ValueCtx) {
-        kind = "withValue(" + ((ValueCtx) x).key.name() + ")";
+        ValueCtx v = (ValueCtx) x;
+        kind = "withValue(" + v.key.name() + ")";
+        synchronized (VALUE_ORIGINS) {
+          o = VALUE_ORIGINS.get(v);
+        }
+        clock = o == null ? null : Tree.clockOf(v.source);
       } else if (x instanceof WithoutCancelCtx) {
         kind = "withoutCancel";
       } else if (x instanceof RootCtx) {

@@ -123,7 +123,11 @@ final class ValueCtx implements Context {
   static <T> Context withValue(Context parent, Key<T> key, T value) {
     Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(key, "key");
-    return new ValueCtx(Tree.unwrap(parent), key, key.check(value));
+    ValueCtx v = new ValueCtx(Tree.unwrap(parent), key, key.check(value));
+    if (Origin.mode != 0) {
+      Diagnostics.valueCreated(v); // where it was derived, for trace(); one static read when off
+    }
+    return v;
   }
 
   @Override

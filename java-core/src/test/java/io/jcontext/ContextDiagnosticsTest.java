@@ -177,7 +177,8 @@ class ContextDiagnosticsTest {
     assertEquals(Duration.ofSeconds(3), s.get(4).age());
     assertTrue(s.get(5).site().isEmpty(), "created before tracking was on");
     assertNull(s.get(5).age());
-    assertTrue(s.get(1).site().isEmpty());
+    assertEquals("traceNamesEachStepUpToTheRoot", method(s.get(1).site()), "value contexts have sites too");
+    assertEquals(Duration.ZERO, s.get(1).age());
     String text = trace.toString();
     assertTrue(text.startsWith("withCancel, age 0s, at io.jcontext.ContextDiagnosticsTest.siteG("), text);
     assertTrue(text.contains("\nwithDeadline (done), age 0s, at io.jcontext.ContextDiagnosticsTest.siteB("), text);
@@ -187,6 +188,19 @@ class ContextDiagnosticsTest {
         ContextDiagnostics.trace(Context.background()).steps().stream().map(DerivationTrace.Step::kind).toList());
     ((CancellableContext) untracked).cancel();
     background.cancel();
+  }
+
+  @Test
+  void aTrackedValueContextIsNotKeptAliveByItsRecordedSite() throws InterruptedException {
+    ContextDiagnostics.setTracking(true);
+    java.lang.ref.WeakReference<Context> ref = new java.lang.ref.WeakReference<>(
+        Context.background().withValue(USER, "gone"));
+    assertTrue(TestSupport.gcUntilCleared(ref), "the value context was collected");
+    Context kept = Context.background().withValue(USER, "kept");
+    assertEquals("aTrackedValueContextIsNotKeptAliveByItsRecordedSite",
+        method(ContextDiagnostics.trace(kept).steps().get(0).site()));
+    ContextDiagnostics.setTracking(false);
+    assertTrue(ContextDiagnostics.trace(kept).steps().get(0).site().isEmpty(), "tracking off forgets the sites");
   }
 
   @Test

@@ -158,8 +158,9 @@ public final class ContextDiagnostics {
 
   /**
    * Returns how {@code ctx} was derived, step by step up to its root. Every context has its kind;
-   * a cancellable context created while tracking was on also has its age, and its creation site
-   * when it was sampled.
+   * a cancellable or value context created while tracking was on also has its age, and its
+   * creation site when it was sampled (value contexts' origins are kept in a weak map, cleared
+   * when tracking is switched off).
    *
    * @throws NullPointerException if {@code ctx} is null
    */

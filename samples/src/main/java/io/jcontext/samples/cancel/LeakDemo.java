@@ -2,6 +2,9 @@ package io.jcontext.samples.cancel;
 
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
+import io.jcontext.diagnostics.ContextDiagnostics;
+import io.jcontext.diagnostics.LiveContexts;
+import io.jcontext.samples.Diagnosing;
 import io.jcontext.samples.Sample;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -12,9 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Seed 004, task 9: workers leaked by a context whose cancel was thrown away, found with thread
- * evidence (Java's goroutine profile: the stacks of all live threads) and heap evidence (whether
- * the contexts can still be reached), then fixed by handing the cancel to the caller.
+ * Seed 004, task 9: workers leaked by a context whose cancel was thrown away, found with the
+ * library's profile of live contexts ({@link ContextDiagnostics#dump}: the live descendants of the
+ * server context grouped by creation stack, Go's goroutine profile for contexts) and with thread
+ * evidence (the stacks of all live threads), then fixed by handing the cancel to the caller.
  *
  * <p>The leaky starter derives a child and drops the handle, so nothing but an ancestor can ever
  * end it; its worker waits up to an hour. The fixed starter returns the {@link CancellableContext}
@@ -165,39 +169,42 @@ public final class LeakDemo implements Sample {
   public String run() throws Exception {
     int n = 100;
     int baseline = threadsInWorker();
-    // The leak: a long-lived server context, 100 workers whose cancel was discarded.
-    CancellableContext server = Context.background().withCancel();
-    CountDownLatch parked = new CountDownLatch(n);
-    List<WeakReference<Context>> leakedRefs = new ArrayList<>();
-    List<Thread> leaked = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      leaked.add(startWorkerLeaky(server, parked, leakedRefs));
-    }
-    if (!parked.await(10, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("workers did not start");
-    }
-    int leakedThreads = threadsInWorker() - baseline;
-    int leakedContexts = reachable(leakedRefs);
+    try (Diagnosing session = Diagnosing.on(Duration.ofMinutes(1))) {
+      // The leak: a long-lived server context, 100 workers whose cancel was discarded.
+      CancellableContext server = Context.background().withCancel();
+      CountDownLatch parked = new CountDownLatch(n);
+      List<Thread> leaked = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        leaked.add(startWorkerLeaky(server, parked, new ArrayList<>()));
+      }
+      if (!parked.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("workers did not start");
+      }
+      int leakedThreads = threadsInWorker() - baseline;
+      LiveContexts profile = ContextDiagnostics.dump(server); // what a user looks at
+      LiveContexts.Group group = profile.groups().get(0);
 
-    // The fix: every worker's cancel is called by its caller.
-    List<WeakReference<Context>> fixedRefs = startCancelAndJoin(server, n);
-    int fixedThreads = threadsInWorker() - baseline - leakedThreads;
-    int fixedContexts = reachableAfterRelease(fixedRefs, Duration.ofSeconds(10));
+      // The fix: every worker's cancel is called by its caller; the profile does not grow.
+      startCancelAndJoin(server, n);
+      int afterFixed = ContextDiagnostics.dump(server).total();
 
-    // Only the ancestor can end the leaked ones.
-    server.cancel();
-    for (Thread t : leaked) {
-      t.join(10_000);
+      // Only the ancestor can end the leaked ones.
+      server.cancel();
+      for (Thread t : leaked) {
+        t.join(10_000);
+      }
+      int afterShutdown = threadsInWorker() - baseline;
+      int liveAfterShutdown = ContextDiagnostics.dump(server).total();
+      if (leakedThreads != n || profile.total() != n || profile.groups().size() != 1 || group.count() != n
+          || !group.site().get(0).getMethodName().equals("startWorkerLeaky") || afterFixed != n
+          || afterShutdown != 0 || liveAfterShutdown != 0) {
+        throw new IllegalStateException("leaked " + leakedThreads + " threads, profile " + profile
+            + "; after the fixed workers " + afterFixed + "; after shutdown " + afterShutdown + " threads, "
+            + liveAfterShutdown + " contexts");
+      }
+      return "leaky: " + leakedThreads + " threads parked in worker; live-context profile: " + group.count()
+          + " " + group.contextKind() + " @ " + Diagnosing.top(group.site()) + "; fixed workers add "
+          + (afterFixed - n) + "; leak ended only by cancelling the server context";
     }
-    leaked.clear();
-    int afterShutdown = threadsInWorker() - baseline;
-    if (leakedThreads != n || leakedContexts != n || fixedThreads != 0 || fixedContexts != 0
-        || afterShutdown != 0) {
-      throw new IllegalStateException("leaked " + leakedThreads + "/" + leakedContexts + " fixed "
-          + fixedThreads + "/" + fixedContexts + " after shutdown " + afterShutdown);
-    }
-    return "leaky: " + leakedThreads + " threads parked in worker, " + leakedContexts
-        + " contexts reachable; fixed: " + fixedThreads + " threads, " + fixedContexts
-        + " contexts; leak ended only by cancelling the server context";
   }
 }

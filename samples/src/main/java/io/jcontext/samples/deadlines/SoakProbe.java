@@ -1,30 +1,35 @@
 package io.jcontext.samples.deadlines;
 
-import io.jcontext.samples.cancel.LeakDemo;
 
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
+import io.jcontext.diagnostics.ContextDiagnostics;
+import io.jcontext.diagnostics.DiagnosticReport;
+import io.jcontext.samples.Diagnosing;
 import io.jcontext.samples.Sample;
 import io.jcontext.testing.VirtualClock;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Seed 004, task 14: a soak probe that tells a context leak from bounded noise.
+ * Seed 004, task 14: a soak probe that finds a context leak in a long-running server, names the
+ * line that causes it, and proves the fix with zero growth.
  *
  * <p>A server handles a request every {@code requestEvery}; each request derives a per-request
- * timeout from the server's context. The leaky handler forgets to cancel it, so the server
- * context keeps every request context registered (and its timer pending) until the timeout fires,
- * minutes later; the fixed one cancels it with try-with-resources. Every {@code sampleEvery} the
- * probe records how many request contexts are still reachable after a garbage collection (the
- * heap evidence; Go's goroutine count plays this role there). Leaky: the count grows with every
- * request. Fixed: it stays at zero.
+ * timeout from the server's context. The leaky handler forgets to cancel it, so each request
+ * context stays live (registered, its timer pending) until its timeout, minutes later; the fixed
+ * one cancels it with try-with-resources. With the library's diagnostics on, every
+ * {@code sampleEvery} the probe reads how many contexts are live under the server context
+ * ({@link ContextDiagnostics#dump}: Go's goroutine count plays this role there), and at the end
+ * runs the leak check ({@link ContextDiagnostics#check}), which names the creation site of the
+ * contexts live past the threshold: {@code handleLeaky}, the line without the cancel. Leaky: the
+ * count grows with every request. Fixed: it stays at zero and the check finds nothing.
  *
  * <p>The probe runs on a {@link VirtualClock} by default (five virtual minutes take well under a
- * second, which is what the tests and the tour do); {@link #main} runs it in real time:
+ * second, which is what the tests and the tour do; the leak threshold is measured on the
+ * contexts' clock, so virtual time ages them too); {@link #main} runs it in real time:
  * {@code java ... SoakProbe [seconds]}.
  */
 public final class SoakProbe implements Sample {
@@ -38,8 +43,11 @@ public final class SoakProbe implements Sample {
     }
   }
 
-  /** The samples taken: reachable request contexts, oldest first. */
-  public record Report(List<Integer> samples) {
+  /**
+   * What the probe saw: the live request contexts at each sample, oldest first, and the leak
+   * check's findings at the end.
+   */
+  public record Report(List<Integer> samples, List<DiagnosticReport> leaks) {
     /** {@code max - min} over the samples. */
     public int growth() {
       return Collections.max(samples) - Collections.min(samples);
@@ -52,16 +60,14 @@ public final class SoakProbe implements Sample {
   }
 
   /** The bug: the per-request context is never cancelled. */
-  static void handleLeaky(Context server, Duration timeout, List<WeakReference<Context>> tracked) {
+  static void handleLeaky(Context server, Duration timeout) {
     CancellableContext ctx = server.withTimeout(timeout); // cancel forgotten
-    tracked.add(new WeakReference<>(ctx));
     serve(ctx);
   }
 
   /** The fix: try-with-resources cancels it when the request is done. */
-  static void handle(Context server, Duration timeout, List<WeakReference<Context>> tracked) {
+  static void handle(Context server, Duration timeout) {
     try (CancellableContext ctx = server.withTimeout(timeout)) {
-      tracked.add(new WeakReference<>(ctx));
       serve(ctx);
     }
   }
@@ -79,29 +85,29 @@ public final class SoakProbe implements Sample {
 
   /**
    * Soaks a server rooted at {@code root} (which {@code time} moves) with the leaky or the fixed
-   * handler and returns the samples.
+   * handler, with diagnostics on and a leak threshold of {@code sampleEvery}, and returns what it
+   * saw.
    */
   public static Report soak(boolean leaky, Config config, Context root, Time time) throws InterruptedException {
     List<Integer> samples = new ArrayList<>();
-    List<WeakReference<Context>> tracked = new ArrayList<>();
-    try (CancellableContext server = root.withCancel()) {
+    try (Diagnosing session = Diagnosing.on(config.sampleEvery());
+        CancellableContext server = root.withCancel()) {
       long requests = config.duration().toNanos() / config.requestEvery().toNanos();
       long perSample = Math.max(1, config.sampleEvery().toNanos() / config.requestEvery().toNanos());
-      samples.add(LeakDemo.reachable(tracked));
+      samples.add(ContextDiagnostics.dump(server).total());
       for (long i = 1; i <= requests; i++) {
         if (leaky) {
-          handleLeaky(server, config.requestTimeout(), tracked);
+          handleLeaky(server, config.requestTimeout());
         } else {
-          handle(server, config.requestTimeout(), tracked);
+          handle(server, config.requestTimeout());
         }
         time.pass(config.requestEvery());
         if (i % perSample == 0) {
-          tracked.removeIf(r -> r.get() == null);
-          samples.add(LeakDemo.reachable(tracked));
+          samples.add(ContextDiagnostics.dump(server).total());
         }
       }
+      return new Report(samples, ContextDiagnostics.check());
     }
-    return new Report(samples);
   }
 
   /** Soaks on a fresh virtual clock. */
@@ -117,8 +123,9 @@ public final class SoakProbe implements Sample {
         Duration.ofSeconds(Math.max(1, seconds / 10)), Duration.ofMinutes(10));
     for (boolean leaky : new boolean[] {false, true}) {
       Report r = soak(leaky, config, Context.background(), d -> Context.sleep(Context.background(), d));
-      System.out.println((leaky ? "leaky" : "fixed") + ": reachable request contexts " + r.samples()
+      System.out.println((leaky ? "leaky" : "fixed") + ": live request contexts " + r.samples()
           + " growth " + r.growth());
+      r.leaks().forEach(report -> System.out.println(report.message()));
     }
   }
 
@@ -137,10 +144,12 @@ public final class SoakProbe implements Sample {
     Config config = Config.fiveMinutes();
     Report leaky = soakVirtual(true, config);
     Report fixed = soakVirtual(false, config);
-    if (leaky.growth() < 2_900 || fixed.growth() != 0) {
+    if (leaky.growth() < 2_900 || leaky.leaks().size() != 1 || fixed.growth() != 0 || !fixed.leaks().isEmpty()) {
       throw new IllegalStateException("leaky " + leaky + " fixed " + fixed);
     }
-    return "5 virtual minutes, a request every 100 ms: leaky retains " + leaky.samples()
-        + "; fixed " + fixed.samples() + " (growth " + fixed.growth() + ")";
+    DiagnosticReport leak = leaky.leaks().get(0);
+    return "5 virtual minutes, a request every 100 ms: leaky keeps " + leaky.samples() + " live, leak check: "
+        + leak.count() + " " + leak.contextKind() + " @ " + Diagnosing.top(leak.site()) + "; fixed "
+        + fixed.samples() + " (growth " + fixed.growth() + "), no finding";
   }
 }

@@ -3,15 +3,20 @@ package io.jcontext.samples.interop;
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.Key;
+import io.jcontext.diagnostics.ContextDiagnostics;
+import io.jcontext.diagnostics.DerivationTrace;
+import io.jcontext.samples.Diagnosing;
 import io.jcontext.samples.Sample;
 import io.jcontext.testing.VirtualClock;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 
 /**
- * Seed 004, task 20, demonstrated: three middleware layers derive a traced request context; the
- * handler dumps where each derivation came from ({@link TracingContexts}).
+ * Seed 004, task 20: three middleware layers derive the request context; the handler asks the
+ * library where each derivation in its chain came from ({@link ContextDiagnostics#trace}), which
+ * is what to read when a deadline, a value or a cancellation turns up where nobody expected it.
+ * The creation sites are recorded while the diagnostics are on ({@code -Djcontext.diagnostics=true},
+ * or {@link ContextDiagnostics#setTracking} as here); the kinds of the steps are always known.
  */
 public final class DerivationTracing implements Sample {
 
@@ -34,10 +39,16 @@ public final class DerivationTracing implements Sample {
 
   /** Runs the three layers from {@code root} and hands the handler's context to {@code handler}. */
   public static <T> T serverFlow(Context root, Function<Context, T> handler) {
-    Context base = TracingContexts.wrap(root);
-    Context afterAuth = authLayer(base);
+    Context afterAuth = authLayer(root);
     try (CancellableContext afterDeadline = deadlineLayer(afterAuth)) {
       return handler.apply(tenantLayer(afterDeadline));
+    }
+  }
+
+  /** The handler's trace, newest step first, with creation sites recorded for the whole flow. */
+  public static DerivationTrace traced(Context root) {
+    try (Diagnosing session = Diagnosing.on(Duration.ofMinutes(1))) {
+      return serverFlow(root, ContextDiagnostics::trace);
     }
   }
 
@@ -54,16 +65,16 @@ public final class DerivationTracing implements Sample {
   @Override
   public String run() {
     VirtualClock clock = new VirtualClock();
-    List<TracingContexts.Step> steps = serverFlow(clock.background(), TracingContexts::steps);
+    DerivationTrace trace = traced(clock.background());
     StringBuilder b = new StringBuilder();
-    for (TracingContexts.Step s : steps) {
-      String top = s.frames().get(0);
-      String method = top.substring(0, top.indexOf('('));
-      b.append(b.length() == 0 ? "" : " <- ").append(s.note()).append(" @ ")
-          .append(method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1));
+    for (DerivationTrace.Step s : trace.steps()) {
+      b.append(b.length() == 0 ? "" : " <- ").append(s.kind());
+      if (!s.site().isEmpty()) {
+        b.append(" @ ").append(Diagnosing.top(s.site()));
+      }
     }
-    if (steps.size() != 4) {
-      throw new IllegalStateException("expected 4 steps: " + steps);
+    if (trace.steps().size() != 4 || trace.steps().stream().limit(3).anyMatch(s -> s.site().isEmpty())) {
+      throw new IllegalStateException("expected 4 steps, 3 with a site: " + trace);
     }
     return b.toString();
   }

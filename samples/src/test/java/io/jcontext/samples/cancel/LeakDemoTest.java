@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcontext.CancellableContext;
 import io.jcontext.Context;
+import io.jcontext.diagnostics.ContextDiagnostics;
+import io.jcontext.diagnostics.LiveContexts;
+import io.jcontext.samples.Diagnosing;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +61,32 @@ class LeakDemoTest {
   }
 
   @Test
+  void theLiveContextProfileGroupsTheLeakedChildrenAtTheirCreationLine() throws Exception {
+    try (Diagnosing session = Diagnosing.on(Duration.ofMinutes(1))) {
+      CancellableContext server = Context.background().withCancel();
+      CountDownLatch parked = new CountDownLatch(N);
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < N; i++) {
+        threads.add(LeakDemo.startWorkerLeaky(server, parked, new ArrayList<>()));
+      }
+      assertTrue(parked.await(10, TimeUnit.SECONDS));
+      LiveContexts profile = ContextDiagnostics.dump(server);
+      assertEquals(N, profile.total(), profile.toString());
+      assertEquals(1, profile.groups().size(), profile.toString());
+      StackTraceElement site = profile.groups().get(0).site().get(0);
+      assertEquals(LeakDemo.class.getName() + ".startWorkerLeaky", site.getClassName() + "." + site.getMethodName());
+      LeakDemo.startCancelAndJoin(server, N);
+      assertEquals(N, ContextDiagnostics.dump(server).total(), "the fixed workers leave nothing live");
+      server.cancel();
+      joinAndForget(threads);
+      assertEquals(0, ContextDiagnostics.dump(server).total());
+    }
+  }
+
+  @Test
   void tourStop() throws Exception {
-    assertTrue(new LeakDemo().run().startsWith("leaky: 100 threads"));
+    String line = new LeakDemo().run();
+    assertTrue(line.startsWith("leaky: 100 threads"), line);
+    assertTrue(line.contains("100 withCancel @ LeakDemo.startWorkerLeaky(LeakDemo.java:"), line);
   }
 }

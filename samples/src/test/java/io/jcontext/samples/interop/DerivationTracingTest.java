@@ -1,12 +1,12 @@
 package io.jcontext.samples.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcontext.CancellableContext;
 import io.jcontext.Context;
-import io.jcontext.DeadlineExceededException;
+import io.jcontext.diagnostics.ContextDiagnostics;
+import io.jcontext.diagnostics.DerivationTrace;
 import io.jcontext.testing.VirtualClock;
 import java.time.Duration;
 import java.util.List;
@@ -17,38 +17,36 @@ class DerivationTracingTest {
   @Test
   void traceNamesEachLayerNewestFirst() {
     VirtualClock clock = new VirtualClock();
-    List<TracingContexts.Step> steps = DerivationTracing.serverFlow(clock.background(), TracingContexts::steps);
-    assertEquals(List.of("withValue(tenant)", "withTimeout(PT2S)", "withValue(user)", "wrap"),
-        steps.stream().map(TracingContexts.Step::note).toList());
-    String prefix = DerivationTracing.class.getName() + ".";
-    assertTrue(steps.get(0).frames().get(0).startsWith(prefix + "tenantLayer("), steps.get(0).frames().get(0));
-    assertTrue(steps.get(1).frames().get(0).startsWith(prefix + "deadlineLayer("));
-    assertTrue(steps.get(2).frames().get(0).startsWith(prefix + "authLayer("));
-    assertTrue(steps.get(3).frames().get(0).startsWith(prefix + "serverFlow("));
-    assertTrue(steps.get(1).frames().get(1).startsWith(prefix + "serverFlow("), "callers are kept too");
-    assertEquals(VirtualClock.DEFAULT_START, steps.get(0).when());
+    DerivationTrace trace = DerivationTracing.traced(clock.background());
+    List<DerivationTrace.Step> steps = trace.steps();
+    assertEquals(List.of("withValue(tenant)", "withDeadline", "withValue(user)", "background"),
+        steps.stream().map(DerivationTrace.Step::kind).toList(), trace.toString());
+    String layers = DerivationTracing.class.getName();
+    assertEquals(layers + ".tenantLayer", frame(steps.get(0), 0));
+    assertEquals(layers + ".deadlineLayer", frame(steps.get(1), 0));
+    assertEquals(layers + ".authLayer", frame(steps.get(2), 0));
+    assertEquals(layers + ".serverFlow", frame(steps.get(1), 1), "callers are kept too");
+    assertTrue(steps.get(3).site().isEmpty(), "a root has no creation site");
+    assertEquals(Duration.ZERO, steps.get(1).age(), "nothing aged on the virtual clock");
+    assertFalse(steps.get(1).done(), "traced inside the handler, while the deadline context was live");
+  }
+
+  private static String frame(DerivationTrace.Step step, int i) {
+    StackTraceElement f = step.site().get(i);
+    return f.getClassName() + "." + f.getMethodName();
   }
 
   @Test
-  void tracedContextsBehaveLikeTheRealOnes() {
-    VirtualClock clock = new VirtualClock();
-    Context traced = TracingContexts.wrap(clock.background()).withValue(DerivationTracing.USER, "alice");
-    CancellableContext timed = traced.withTimeout(Duration.ofSeconds(2));
-    CancellableContext child = timed.withCancel();
-    assertEquals("alice", child.value(DerivationTracing.USER));
-    assertEquals(timed.deadline(), child.deadline());
-    clock.advance(Duration.ofSeconds(2));
-    assertInstanceOf(DeadlineExceededException.class, child.err(), "deadline reaches through the wrappers");
-    CancellableContext other = traced.withCancel();
-    other.cancel();
-    assertTrue(other.isDone());
-    assertEquals(5, TracingContexts.steps(other.withoutCancel().withCancel()).size());
-    assertTrue(TracingContexts.trace(child).startsWith("=== depth 0: withCancel at "));
-    assertEquals("(not a traced context)", TracingContexts.trace(Context.background()));
+  void withoutDiagnosticsTheKindsAreStillKnown() {
+    DerivationTrace trace = DerivationTracing.serverFlow(Context.background(), ContextDiagnostics::trace);
+    assertEquals(4, trace.steps().size());
+    assertTrue(trace.steps().stream().allMatch(s -> s.site().isEmpty()), trace.toString());
+    assertEquals("withDeadline", trace.steps().get(1).kind());
   }
 
   @Test
   void tourStop() {
-    assertTrue(new DerivationTracing().run().startsWith("withValue(tenant) @ DerivationTracing.tenantLayer"));
+    String line = new DerivationTracing().run();
+    assertTrue(line.startsWith("withValue(tenant) @ DerivationTracing.tenantLayer(DerivationTracing.java:"), line);
   }
 }
