@@ -39,7 +39,9 @@ import java.util.concurrent.ExecutionException;
  * the JDK's {@code send} and aborts it by interrupting the calling thread (the JDK aborts an
  * interrupted exchange), with a handshake that keeps that interrupt from outliving the call. Over
  * HTTP/2 an interrupt could close a connection other streams share, so {@code send} waits for
- * {@link #sendAsync} there and pays the JDK's hops.
+ * {@link #sendAsync} there and pays the JDK's hops (on JDK 17 with two processors,
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} makes the second one a
+ * common-pool hop instead of a new thread).
  *
  * <p>Instances are immutable and thread-safe; {@code with*} methods return new instances.
  */
