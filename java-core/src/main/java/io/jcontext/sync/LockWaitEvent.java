@@ -40,7 +40,8 @@ final class LockWaitEvent extends jdk.jfr.Event {
   String lock;
 
   @Label("Operation")
-  @Description("Mutex.lock, RWMutex.lock, RWMutex.rLock, Semaphore.acquire or Group.go")
+  @Description("lock, rLock, acquire or go: the waiting method of the lock class (kept under 16"
+      + " characters, which JDK 17 writes inline rather than through its string pool)")
   String operation;
 
   @Label("Permits")
@@ -73,8 +74,8 @@ final class LockWaitEvent extends jdk.jfr.Event {
     return e.shouldCommit();
   }
 
-  /** Commits {@code event}, which {@link #finish} kept. */
-  static void commit(Object event, Object lock, String operation, long permits, String outcome) {
+  /** Fills in and commits {@code event}, which {@link #finish} kept. (Not named commit: JFR instruments the methods of that name.) */
+  static void write(Object event, Object lock, String operation, long permits, String outcome) {
     LockWaitEvent e = (LockWaitEvent) event;
     e.lockClass = lock.getClass();
     e.lock = lock.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(lock));

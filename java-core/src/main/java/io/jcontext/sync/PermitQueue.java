@@ -739,13 +739,13 @@ final class PermitQueue {
   /** Describes an acquisition of {@code n} permits of this queue, for a bubble's deadlock report. */
   String describe(long n) {
     Object o = owner;
-    String op = operation(n);
-    if (op.equals("Semaphore.acquire")) {
-      op += "(" + n + ")";
-    } else if (op.equals("Group.go")) {
-      op += " (limit slot)";
-    }
     Object which = o == null ? this : o;
+    String op = (o == null ? "Semaphore" : o.getClass().getSimpleName()) + "." + operation(n);
+    if (o instanceof Group) {
+      op += " (limit slot)";
+    } else if (!(o instanceof Mutex) && !(o instanceof RWMutex)) {
+      op += "(" + n + ")";
+    }
     String id = which.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(which));
     return op + " on " + id + (o == null ? "" : " " + o);
   }
@@ -753,20 +753,20 @@ final class PermitQueue {
   /** Ends and commits the LockWait event {@code event} of a wait for {@code n} permits of this queue. */
   void recordWait(Object event, long n, String outcome) {
     if (LockWaitEvent.finish(event)) {
-      LockWaitEvent.commit(event, owner == null ? this : owner, operation(n), n == RWMutex.WRITER ? 1 : n, outcome);
+      LockWaitEvent.write(event, owner == null ? this : owner, operation(n), n == RWMutex.WRITER ? 1 : n, outcome);
     }
   }
 
-  /** Names the operation that takes {@code n} permits of this queue, e.g. {@code RWMutex.rLock}. */
+  /** The method that takes {@code n} permits of this queue: lock, rLock, acquire or go. */
   String operation(long n) {
     Object o = owner;
     if (o instanceof RWMutex) {
-      return n == RWMutex.WRITER ? "RWMutex.lock" : "RWMutex.rLock";
+      return n == RWMutex.WRITER ? "lock" : "rLock";
     } else if (o instanceof Mutex) {
-      return "Mutex.lock";
+      return "lock";
     } else if (o instanceof Group) {
-      return "Group.go";
+      return "go";
     }
-    return "Semaphore.acquire";
+    return "acquire";
   }
 }

@@ -53,7 +53,7 @@ class LockWaitEventSpec : FunSpec({
       }
     }
     events shouldHaveSize 1
-    events[0].getString("operation") shouldBe "Mutex.lock"
+    events[0].getString("operation") shouldBe "lock"
     events[0].getString("outcome") shouldBe "acquired"
     events[0].getString("lock") shouldBe "Mutex@" + Integer.toHexString(System.identityHashCode(m))
   }
@@ -77,7 +77,7 @@ class LockWaitEventSpec : FunSpec({
     }
     events.map { it.getString("outcome") to it.getLong("permits") }.toSet() shouldBe
       setOf("contextDone" to 3L, "cancelled" to 2L)
-    events.forEach { it.getString("operation") shouldBe "Semaphore.acquire" }
+    events.forEach { it.getString("operation") shouldBe "acquire" }
   }
 
   test("the fast path and a recording without the event record nothing") {
