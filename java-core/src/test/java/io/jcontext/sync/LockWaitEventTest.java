@@ -27,13 +27,7 @@ class LockWaitEventTest {
   @org.junit.jupiter.api.RepeatedTest(50)
   void aMutexWaitThatGetsTheLockRecordsAcquiredOnTheWaitersStack() throws Exception {
     Mutex m = Mutex.create();
-    List<RecordedEvent> events = record(() -> {
-      m.lock(BG);
-      TestThreads.Started t = TestThreads.start(() -> waitForMutex(m));
-      queued(() -> SyncProbe.waiters(m));
-      m.unlock();
-      t.join();
-    }, LOCK_WAIT);
+    List<RecordedEvent> events = record(() -> oneWait(m), LOCK_WAIT);
     RecordedEvent e = only(events);
     assertEquals("lock", e.getString("operation"));
     assertEquals("acquired", e.getString("outcome"));
@@ -42,6 +36,15 @@ class LockWaitEventTest {
     assertEquals(1, e.getLong("permits"));
     assertTrue(stackHas(e, "waitForMutex"), "the waiting thread's stack");
     assertTrue(e.getDuration().compareTo(Duration.ZERO) > 0);
+  }
+
+  /** Holds {@code m} while another thread joins its line, then lets that thread through. */
+  private static void oneWait(Mutex m) throws Exception {
+      m.lock(BG);
+      TestThreads.Started t = TestThreads.start(() -> waitForMutex(m));
+      queued(() -> SyncProbe.waiters(m));
+      m.unlock();
+      t.join();
   }
 
   private static void waitForMutex(Mutex m) throws InterruptedException {
@@ -147,13 +150,7 @@ class LockWaitEventTest {
   @org.junit.jupiter.api.RepeatedTest(50)
   void nothingIsRecordedWhenTheEventIsNotEnabled() throws Exception {
     Mutex m = Mutex.create();
-    List<RecordedEvent> events = record(() -> {
-      m.lock(BG);
-      TestThreads.Started t = TestThreads.start(() -> waitForMutex(m));
-      queued(() -> SyncProbe.waiters(m));
-      m.unlock();
-      t.join();
-    }, FlightRecording.CANCELLED);
+    List<RecordedEvent> events = record(() -> oneWait(m), FlightRecording.CANCELLED);
     assertTrue(named(events, LOCK_WAIT).isEmpty(), events.toString());
   }
 
