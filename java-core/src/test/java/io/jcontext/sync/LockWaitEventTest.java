@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class LockWaitEventTest {
   private static final Context BG = Context.background();
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void aMutexWaitThatGetsTheLockRecordsAcquiredOnTheWaitersStack() throws Exception {
     Mutex m = Mutex.create();
     List<RecordedEvent> events = record(() -> oneWait(m), LOCK_WAIT);
@@ -52,7 +52,7 @@ class LockWaitEventTest {
     m.unlock();
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void aWaitEndedByTheContextRecordsContextDone() throws Exception {
     Semaphore s = Semaphore.create(3);
     List<RecordedEvent> events = record(() -> {
@@ -70,7 +70,7 @@ class LockWaitEventTest {
     assertEquals(2, e.getLong("permits"));
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void anInterruptedWaitRecordsInterrupted() throws Exception {
     RWMutex rw = RWMutex.create();
     List<RecordedEvent> events = record(() -> {
@@ -87,7 +87,7 @@ class LockWaitEventTest {
     assertEquals(1, e.getLong("permits"));
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void aWriterWaitingForReadersRecordsRwMutexLock() throws Exception {
     RWMutex rw = RWMutex.create();
     List<RecordedEvent> events = record(() -> {
@@ -106,7 +106,7 @@ class LockWaitEventTest {
     assertEquals("acquired", e.getString("outcome"));
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void aGroupLimitWaitRecordsGroupGo() throws Exception {
     Group g = Group.withContext(BG, Runnable::run);
     g.setLimit(1);
@@ -127,7 +127,7 @@ class LockWaitEventTest {
     assertEquals(Group.class.getName(), e.getClass("lockClass").getName());
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void takingAFreeLockRecordsNothing() throws Exception {
     Mutex m = Mutex.create();
     Semaphore s = Semaphore.create(2);
@@ -147,14 +147,14 @@ class LockWaitEventTest {
     assertTrue(named(events, LOCK_WAIT).isEmpty(), events.toString());
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void nothingIsRecordedWhenTheEventIsNotEnabled() throws Exception {
     Mutex m = Mutex.create();
     List<RecordedEvent> events = record(() -> oneWait(m), FlightRecording.CANCELLED);
     assertTrue(named(events, LOCK_WAIT).isEmpty(), events.toString());
   }
 
-  @org.junit.jupiter.api.RepeatedTest(50)
+  @Test
   void theDefaultThresholdIsTwentyMilliseconds() {
     EventType type = EventType.getEventType(LockWaitEvent.class);
     assertEquals("io.jcontext.LockWait", type.getName());
