@@ -72,6 +72,19 @@ echo "== consumer-it: run"
 J=$ROOT/consumer-it/java-modular/$BUILD_DIR
 java --module-path "$J/consumer-java-modular-1.jar:$J/lib/jcontext-core-$VERSION.jar" \
   -m io.jcontext.consumer/io.jcontext.consumer.Main
+# The same program under a flight recording: -XX:StartFlightRecording resolves the optional
+# jdk.jfr, and the virtual-clock deadline the program lets pass must be in the recording.
+rm -f "$J/consumer.jfr"
+java "-XX:StartFlightRecording:+io.jcontext.ContextCancelled#enabled=true,filename=$J/consumer.jfr" \
+  --module-path "$J/consumer-java-modular-1.jar:$J/lib/jcontext-core-$VERSION.jar" \
+  -m io.jcontext.consumer/io.jcontext.consumer.Main recording >/dev/null 2>&1
+for event in io.jcontext.DeadlineFired io.jcontext.ContextCancelled; do
+  if ! "$(dirname "$(readlink -f "$(command -v java)")")/jfr" summary "$J/consumer.jfr" | grep -q "$event "; then
+    echo "FAIL: no $event in the module-path program's flight recording" >&2
+    exit 1
+  fi
+done
+echo "consumer-it java (module path, flight recording): DeadlineFired and ContextCancelled recorded"
 K=$ROOT/consumer-it/kotlin/$BUILD_DIR
 java -cp "$K/consumer-kotlin-1.jar:$K/lib/*" io.jcontext.consumer.kotlin.MainKt
 echo "consumer-it OK"

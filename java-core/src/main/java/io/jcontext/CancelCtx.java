@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import io.jcontext.internal.Flight;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
@@ -394,6 +395,9 @@ class CancelCtx extends Node implements CancellableContext {
         unlinkFromParent();
       }
       closed();
+      if (Flight.AVAILABLE && won == e) {
+        record(e, null, removeFromParent);
+      }
       return won == e;
     }
     Node deferred = hasChildContexts || hasWakeups ? walk(list, won) : list; // else: callbacks only
@@ -402,8 +406,32 @@ class CancelCtx extends Node implements CancellableContext {
     }
     deferred = runWakeups(deferred, won); // before any user code, and after the unlink
     closed();
+    if (Flight.AVAILABLE && won == e) {
+      record(e, deferred, removeFromParent);
+    }
     runDeferred(deferred, won);
     return won == e;
+  }
+
+  /**
+   * Emits the flight recorder event of a cancellation that starts here: an explicit cancel or a
+   * deadline ({@code removeFromParent}), or a foreign parent's done (not linked to a
+   * CancelCtx). A detached context adopting an ancestor's cancellation is not a start: the
+   * ancestor had its event.
+   */
+  private void record(Cancellation e, @Nullable Node deferred, boolean removeFromParent) {
+    if ((removeFromParent || !(link instanceof CancelCtx)) && ContextCancelledEvent.enabled()) {
+      int closed = 0;
+      for (Node n = deferred; n != null; n = n.next) {
+        if (n instanceof CancelCtx) {
+          closed++;
+        }
+      }
+      Origin o = origin; // stamped at creation while diagnostics or this event were on
+      ContextCancelledEvent.emit(Tree.describe(this), Tree.depth(this), closed,
+          o == null ? Long.MIN_VALUE : Math.max(0L, clock.nanoTime() - o.created), e.timeout, e.cause(),
+          !removeFromParent ? "parent" : e.timeout ? "deadline" : "cancel");
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import io.jcontext.internal.Flight;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -12,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * nothing else of the diagnostics runs at creation, and nothing at all on isDone, cancel or
  * derive paths. A feature that needs creation times adds its condition to {@code mode} (a bit) and
  * receives an Origin with a timestamp; the stack is recorded only for the diagnostics' sampling.
+ * The one condition outside {@code mode} is the flight recorder's: while a recording enables
+ * {@code io.jcontext.ContextCancelled}, contexts get a timestamp-only Origin (its {@code lived}
+ * field), which the diagnostics ignore (they act on the {@code mode} bits).
  */
 final class Origin {
   /** Bit of {@link #mode}: the tracking registry (dumps, the long-lived detector) is on. */
@@ -35,10 +39,18 @@ final class Origin {
     this.site = site;
   }
 
-  /** The gate: returns null (one static read) unless a diagnostic wants this context's origin. */
+  /**
+   * The gate: returns null unless a diagnostic wants this context's origin, or a flight recording
+   * records {@code io.jcontext.ContextCancelled} (whose {@code lived} field needs the creation
+   * time; no site then). Off, that is one static read, and one test of the event's enabled state
+   * that the JIT folds to a field read (a constant while no recording ever ran).
+   */
   static Origin capture(Clock clock) {
     int m = mode;
-    return m == 0 ? null : stamp(clock, m);
+    if (m != 0) {
+      return stamp(clock, m);
+    }
+    return Flight.AVAILABLE && ContextCancelledEvent.enabled() ? new Origin(clock.nanoTime(), null) : null;
   }
 
   private static Origin stamp(Clock clock, int m) {

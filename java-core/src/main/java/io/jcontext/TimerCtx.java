@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import io.jcontext.internal.Flight;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -67,8 +68,10 @@ final class TimerCtx extends CancelCtx implements Runnable {
   /** The deadline passed. */
   @Override
   public void run() {
-    if (!isDone()) {
-      cancel(new Cancellation(true, deadlineCause), true);
+    if (!isDone() && cancel(new Cancellation(true, deadlineCause), true)
+        && Flight.AVAILABLE && DeadlineFiredEvent.enabled()) {
+      DeadlineFiredEvent.emit(Tree.describe(this), Tree.depth(this), Nanos.toInstant(deadline).toEpochMilli(),
+          Math.max(0L, Nanos.saturatedSubtract(clock.nanoTime(), deadline)), clock != Clock.system());
     }
   }
 

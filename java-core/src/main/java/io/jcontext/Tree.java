@@ -70,6 +70,27 @@ final class Tree {
   }
 
   /**
+   * Returns the derivation steps from the root to {@code c}: 0 for a root or a foreign context,
+   * one more for each withCancel, withTimeout, withDeadline, withValue and withoutCancel.
+   * Iterative.
+   */
+  static int depth(Context c) {
+    int d = 0;
+    while (true) {
+      if (c instanceof ValueCtx) {
+        c = ((ValueCtx) c).parent;
+      } else if (c instanceof CancelCtx) {
+        c = ((CancelCtx) c).parent;
+      } else if (c instanceof WithoutCancelCtx) {
+        c = ((WithoutCancelCtx) c).parent;
+      } else {
+        return d;
+      }
+      d++;
+    }
+  }
+
+  /**
    * Returns the err a child takes from a done foreign parent: the parent's own err when its cause
    * agrees, else one of the same kind carrying the parent's cause. A foreign parent that reports
    * done with a null err breaks the Context contract; the child is still cancelled, with an

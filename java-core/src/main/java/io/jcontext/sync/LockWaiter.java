@@ -1,7 +1,9 @@
 package io.jcontext.sync;
 
+import io.jcontext.internal.Flight;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A place in the line of a {@link Mutex}, {@link RWMutex} or {@link Semaphore}, for waiters that
@@ -142,6 +144,34 @@ public abstract class LockWaiter {
    */
   public final void giveBack() {
     started().release(n, 0);
+  }
+
+  /**
+   * For a subclass that suspends: starts timing a wait for the JDK Flight Recorder event
+   * {@code io.jcontext.LockWait} (threads waiting in the library's own blocking calls are timed
+   * by the library). Call it on the slow path, before the starting call; pass what it returns to
+   * {@link #waitEnded} when the acquisition ends, however it ends. Returns null, at the cost of a
+   * field read, when no recording keeps the event; never throws.
+   *
+   * @return an opaque token, or null
+   */
+  protected final @Nullable Object waitStarted() {
+    return Flight.AVAILABLE ? LockWaitEvent.start() : null;
+  }
+
+  /**
+   * Ends the wait that {@link #waitStarted} began and records it, naming the lock of the started
+   * acquisition. Does nothing for a null token or an acquisition that was never started.
+   *
+   * @param token what waitStarted returned
+   * @param outcome {@code acquired}, {@code contextDone} (the context ended the wait),
+   *     {@code cancelled} (the waiter's own cancellation, e.g. its coroutine's Job) or {@code failed}
+   */
+  protected final void waitEnded(@Nullable Object token, String outcome) {
+    PermitQueue q = queue;
+    if (token != null && q != null) {
+      q.recordWait(token, n, outcome);
+    }
   }
 
   private boolean begin(PermitQueue q, long weight) {

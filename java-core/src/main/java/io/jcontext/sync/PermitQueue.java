@@ -2,7 +2,9 @@ package io.jcontext.sync;
 
 import io.jcontext.Context;
 import io.jcontext.Stop;
+import io.jcontext.ContextException;
 import io.jcontext.internal.Durable;
+import io.jcontext.internal.Flight;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -297,11 +299,23 @@ final class PermitQueue {
     if (m != null) {
       m.block(w, ctx); // a bubble's thread: durably blocked from here (Durable's protocol)
     }
+    Object event = Flight.AVAILABLE ? LockWaitEvent.start() : null;
+    String outcome = "failed";
     try {
       park(ctx, w);
+      outcome = "acquired";
+    } catch (InterruptedException e) {
+      outcome = "interrupted";
+      throw e;
+    } catch (ContextException e) {
+      outcome = "contextDone";
+      throw e;
     } finally {
       if (m != null) {
         m.unblock();
+      }
+      if (event != null) {
+        recordWait(event, w.n, outcome);
       }
     }
   }
@@ -725,18 +739,34 @@ final class PermitQueue {
   /** Describes an acquisition of {@code n} permits of this queue, for a bubble's deadlock report. */
   String describe(long n) {
     Object o = owner;
-    String op;
-    if (o instanceof RWMutex) {
-      op = n == RWMutex.WRITER ? "RWMutex.lock" : "RWMutex.rLock";
-    } else if (o instanceof Mutex) {
-      op = "Mutex.lock";
-    } else if (o instanceof Group) {
-      op = "Group.go (limit slot)";
-    } else {
-      op = "Semaphore.acquire(" + n + ")";
-    }
     Object which = o == null ? this : o;
+    String op = (o == null ? "Semaphore" : o.getClass().getSimpleName()) + "." + operation(n);
+    if (o instanceof Group) {
+      op += " (limit slot)";
+    } else if (!(o instanceof Mutex) && !(o instanceof RWMutex)) {
+      op += "(" + n + ")";
+    }
     String id = which.getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(which));
     return op + " on " + id + (o == null ? "" : " " + o);
+  }
+
+  /** Ends and commits the LockWait event {@code event} of a wait for {@code n} permits of this queue. */
+  void recordWait(Object event, long n, String outcome) {
+    if (LockWaitEvent.finish(event)) {
+      LockWaitEvent.write(event, owner == null ? this : owner, operation(n), n == RWMutex.WRITER ? 1 : n, outcome);
+    }
+  }
+
+  /** The method that takes {@code n} permits of this queue: lock, rLock, acquire or go. */
+  String operation(long n) {
+    Object o = owner;
+    if (o instanceof RWMutex) {
+      return n == RWMutex.WRITER ? "lock" : "rLock";
+    } else if (o instanceof Mutex) {
+      return "lock";
+    } else if (o instanceof Group) {
+      return "go";
+    }
+    return "acquire";
   }
 }

@@ -378,20 +378,43 @@ class EndToEndTest {
     assertEquals("audited " + id, audits.computeIfAbsent(id, k -> new CompletableFuture<>())
         .get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
     assertTrue(r.isCompletedExceptionally());
+    // B's onDone callback may run after B's handler has been woken: wait for the time it records
+    eventually("B recorded when it saw the cancel", () -> b.doneAt != 0);
     return TimeUnit.NANOSECONDS.toMillis(b.doneAt - cancelledAt);
   }
 
+  /**
+   * Seven cancels, one after another, after one that warms the cancellation path up (class
+   * loading, first compilation); each is timed with {@code System.nanoTime()} in this process,
+   * from the line before {@code cancel} to B's {@code onDone} callback.
+   *
+   * <p>Why the 100 ms bound is asserted on the median and each cancel only on liveness: a cancel
+   * crosses six threads (the canceller and the HTTP client's, Jetty's, two Netty event loops, the
+   * two handlers), each woken by the one before; on a machine loaded past its cores every wake-up
+   * may wait for scheduler slices. Measured on 2 vCPUs, JDK 17, 50 runs each (7 cancels a run):
+   * <ul>
+   *   <li>beside other builds only (load average 12 to 13): every one of 350 cancels within
+   *       38 ms, median 2 ms;</li>
+   *   <li>two busy loops beside other builds (load average 11 to 16): asserted per cancel, 13 of
+   *       50 runs failed (median 4 ms, 99th percentile 745 ms, slowest 995 ms); asserted on the
+   *       median, after the warm-up, 1 of 50 failed (load 12 to 15), in a one-second stall in
+   *       which four of its cancels took 180 to 341 ms (23 of the 350 cancels took over 100 ms,
+   *       the slowest 3.5 s).</li>
+   * </ul>
+   * The slow cancels come in bursts, all of them waiting to run; a per-cancel bound would test
+   * the machine's scheduler, not the library. The median tests the library's path and stays
+   * meaningful: a hop that waited for a timer, a poll or a thread pool would move every cancel.
+   */
   @Test
   void clientCancelReachesBWithinAHundredMillisAndEveryHopSaysTheClientCancelled() throws Exception {
-    // Seven cancels, one after another. Each crosses six threads (client, Jetty, two Netty
-    // channels, two servers); on a machine loaded past its cores a single hand-off can wait a
-    // scheduler slice, so the bound is asserted on the median and each one on liveness.
+    cancelOnce("r-cancel-warm-up");
     long[] took = new long[7];
     for (int i = 0; i < took.length; i++) {
       took[i] = cancelOnce("r-cancel-" + i);
     }
     long[] sorted = took.clone();
     java.util.Arrays.sort(sorted);
+    assertTrue(sorted[0] >= 0, "a cancel reached B before it was made: " + java.util.Arrays.toString(took));
     assertTrue(sorted[sorted.length / 2] <= 100, "median cancel latency to B over 100 ms: " + java.util.Arrays.toString(took));
     assertNothingRetained();
   }

@@ -29,6 +29,9 @@ public final class Main {
     check(exports.equals(new TreeSet<>(Set.of("io.jcontext", "io.jcontext.sync", "io.jcontext.testing"))),
         "io.jcontext exports its API packages only: " + exports);
     check(ModuleLayer.boot().findModule("org.jspecify").isEmpty(), "nothing requires JSpecify at run time");
+    boolean recording = args.length > 0 && args[0].equals("recording");
+    check(ModuleLayer.boot().findModule("jdk.jfr").isPresent() == recording,
+        "jdk.jfr is optional: resolved only by -XX:StartFlightRecording (" + recording + ")");
 
     VirtualClock clock = new VirtualClock();
     Context root = clock.background().withValue(ID, "r-1");

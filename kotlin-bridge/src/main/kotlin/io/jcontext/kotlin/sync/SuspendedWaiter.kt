@@ -47,6 +47,12 @@ internal class SuspendedWaiter :
   (Throwable?) -> Unit,
   (Throwable, Unit, CoroutineContext) -> Unit {
 
+  /** Starts timing this acquisition's slow path for the flight recorder; null when not recorded. */
+  fun startEvent(): Any? = waitStarted()
+
+  /** Records the wait [startEvent] began, with its [outcome]. */
+  fun endEvent(token: Any, outcome: String): Unit = waitEnded(token, outcome)
+
   /** 0 until the cancellation of this acquisition has been handled (once: see [invoke]). */
   @Volatile @JvmField var handled: Int = 0
 
@@ -125,6 +131,8 @@ private fun begin(w: LockWaiter, lock: Any, kind: Int, n: Long): Boolean = when 
 internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long) {
   val w = SuspendedWaiter()
   val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
+  val event = w.startEvent() // null unless a flight recording keeps io.jcontext.LockWait
+  var outcome = "failed"
   try {
     suspendCancellableCoroutine<Unit> { c ->
       if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
@@ -132,12 +140,18 @@ internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Lo
       }
     }
     // Resumed normally: granted (taken at once, or woken by the grant).
+    outcome = if (reg != null && ctx.isDone) "contextDone" else "acquired"
   } catch (e: CancellationException) {
     // ctx.err() itself, not a copy that stack-trace recovery may have made on the way.
-    if (e is ContextException && reg != null && ctx.isDone) throw ctx.err()!!
+    if (e is ContextException && reg != null && ctx.isDone) {
+      outcome = "contextDone"
+      throw ctx.err()!!
+    }
+    outcome = "cancelled"
     throw e
   } finally {
     reg?.stop()
+    if (event != null) w.endEvent(event, outcome)
   }
   if (reg != null && ctx.isDone) { // granted as ctx ended: give back and fail, as threads do
     w.giveBack()
