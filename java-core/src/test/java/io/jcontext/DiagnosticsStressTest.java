@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * counts exactly the contexts that are live below its context, and nothing is retained afterwards.
  */
 class DiagnosticsStressTest {
-  private static final int CYCLES = 5_000;
+  private static final int CYCLES = 2_000;
 
   private final DiagnosticsState state = new DiagnosticsState();
 
@@ -88,7 +88,7 @@ class DiagnosticsStressTest {
     CompletableFuture<Integer> checker = async("checker", () -> {
       int rounds = 0;
       while (running.get()) {
-        if (rounds % 20 == 0) {
+        if (rounds % 100 == 0) {
           System.gc();
         }
         assertEquals(List.of(), ContextDiagnostics.check());
