@@ -41,9 +41,12 @@ import java.util.Objects;
  * sampled. Each creation site (creation stack) is reported once, with the number of handles
  * reclaimed together, until detection is switched off. The context itself keeps working: its
  * timer still fires, its callbacks still run.
- * False negatives: a handle that stays reachable is never reported, e.g. when a callback,
- * a field or a thread-local captures it; a report comes only after a collection that reclaims
- * the handle, so perhaps long after the fact, or never in a program that stops first.
+ * As in Go, a context is lost if its creator drops it before it is done, even if its parent
+ * would have ended it later: a child left to end with its parent is reported when its handle
+ * becomes unreachable first. False negatives: a handle that stays reachable is never reported,
+ * e.g. when a callback, a field or a thread-local captures it; a report comes only after a
+ * collection that reclaims the handle, so perhaps long after the fact, or never in a program
+ * that stops first.
  *
  * <p><b>Cost.</b> Off: creating a cancellable context reads one static field; nothing else runs
  * on any path (isDone, cancel, deriving, values). On: tracking costs a weak reference and a

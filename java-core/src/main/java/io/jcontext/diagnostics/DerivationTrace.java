@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a context was derived: one step per context from it up to its root, each with how it was
  * made and, where tracking recorded it, where and how long ago. Returned by
- * {@link ContextDiagnostics#trace}. Immutable; refers to no context. Its {@link #toString()}
+ * {@link ContextDiagnostics#trace}. Immutable; refers to no context. Its {@code toString()}
  * prints one step per line, the given context first.
  */
 public interface DerivationTrace {

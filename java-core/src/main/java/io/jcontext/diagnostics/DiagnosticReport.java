@@ -39,7 +39,10 @@ public interface DiagnosticReport {
    */
   List<StackTraceElement> site();
 
-  /** How many contexts the report is about: 1 for {@link Kind#LOST_CANCEL}. */
+  /**
+   * How many contexts the report is about: for {@link Kind#LOST_CANCEL}, how many were found lost
+   * together (one collection's worth) the first time their site was reported.
+   */
   int count();
 
   /**

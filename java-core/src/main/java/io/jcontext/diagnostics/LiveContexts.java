@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A dump of the live contexts below one context, grouped by creation site (a goroutine profile,
  * for contexts): returned by {@link ContextDiagnostics#dump}. Immutable; refers to no context.
- * Its {@link #toString()} prints the groups, largest first, each with its count, the ages of its
+ * Its {@code toString()} prints the groups, largest first, each with its count, the ages of its
  * oldest and youngest context, and the frames of its site.
  */
 public interface LiveContexts {
