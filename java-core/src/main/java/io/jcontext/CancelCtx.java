@@ -167,17 +167,10 @@ class CancelCtx extends Node implements CancellableContext {
    * Stable once this context is done.
    */
   private volatile Object link;
-  /**
-   * When and where this context was created, for the diagnostics ({@link Diagnostics}); null
-   * unless one was on at creation ({@link Origin#capture}, the one gate). Final.
-   */
-  final Origin origin;
-
   CancelCtx(Context parent, Clock clock, long deadline) {
     this.parent = parent;
     this.clock = clock;
     this.deadline = deadline;
-    this.origin = Origin.capture(clock);
   }
 
   static CancellableContext withCancel(Context parent) {
@@ -188,16 +181,19 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   /**
-   * What a public factory returns for this new context: itself, or while lost-cancel detection is
-   * on a watched handle on it. One field read when the diagnostics are off.
+   * What a public factory returns for this new, propagated context: itself, or while lost-cancel
+   * detection is on a watched handle on it. The one gate of the diagnostics and of the flight
+   * recorder's creation time ({@link Origin#off}): while they are off, one static read and
+   * nothing stored (an Origin is kept beside its context, in Diagnostics' weak map, not in a
+   * field, so a context costs no byte more).
    */
   final CancellableContext exposed() {
-    return origin == null ? this : Diagnostics.handle(this);
+    return Origin.off() ? this : Diagnostics.created(this, true);
   }
 
   /** When and where this context was created, or null if no diagnostic was on then. */
   final Origin origin() {
-    return origin;
+    return Diagnostics.originOf(this);
   }
 
   /**
@@ -217,9 +213,6 @@ class CancelCtx extends Node implements CancellableContext {
                          // context is done from now on: its first read of its state says so.
     } else if (!(source instanceof NeverDoneCtx)) {
       joinForeign(source);
-    }
-    if (origin != null) {
-      Diagnostics.created(this);
     }
   }
 
@@ -427,7 +420,7 @@ class CancelCtx extends Node implements CancellableContext {
           closed++;
         }
       }
-      Origin o = origin; // stamped at creation while diagnostics or this event were on
+      Origin o = Diagnostics.originOf(this); // stamped at creation while diagnostics or this event were on
       ContextCancelledEvent.emit(Tree.describe(this), Tree.depth(this), closed,
           o == null ? Long.MIN_VALUE : Math.max(0L, clock.nanoTime() - o.created), e.timeout, e.cause(),
           !removeFromParent ? "parent" : e.timeout ? "deadline" : "cancel");

@@ -39,10 +39,13 @@ final class CancelHandle implements CancellableContext {
    */
   static final class Watch extends WeakReference<CancelHandle> {
     final CancelCtx ctx;
+    /** The context's origin, kept here: the weak map of origins forgets it when tracking stops. */
+    final Origin origin;
 
     Watch(CancelHandle handle, CancelCtx ctx, ReferenceQueue<CancelHandle> queue) {
       super(handle, queue);
       this.ctx = ctx;
+      this.origin = Diagnostics.originOf(ctx);
     }
   }
 

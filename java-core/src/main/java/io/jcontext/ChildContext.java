@@ -37,5 +37,8 @@ public abstract class ChildContext extends CancelCtx {
     super(Tree.unwrap(Objects.requireNonNull(parent, "parent")), Tree.clockOf(parent),
         Tree.deadlineOf(Tree.unwrap(parent)));
     propagate();
+    if (!Origin.off()) {
+      Diagnostics.created(this, false); // an integration's context is never handed out as a handle
+    }
   }
 }

@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reported are remembered in REPORTED (by creation site and kind) until tracking is turned off.
  *
  * Invariants: Origin.mode has bit TRACKING iff tracking is on, bit LOST_CANCEL iff lost-cancel
- * detection is on; it and the daemon thread are changed only under LOCK. The daemon thread runs
+ * detection is on, bit FLIGHT iff (as of the last start or stop of a recording) a flight
+ * recording enables io.jcontext.ContextCancelled; it and the daemon thread are changed only under
+ * LOCK. A context's Origin is in ORIGINS iff it was created while mode was non-zero (until
+ * tracking is switched off, which clears the map, or the context is collected). The daemon thread runs
  * iff lost-cancel detection is on or (tracking is on and the check period is positive).
  * </pre>
  */
@@ -71,8 +74,13 @@ final class Diagnostics extends DiagnosticsAccess {
   private static volatile long periodNanos;
 
   private static final Set<Tracked> TRACKED = ConcurrentHashMap.newKeySet();
-  /** Origins of the value contexts created while tracking: weak keys, identity (ValueCtx keeps Object's equals). Guarded by itself. */
-  private static final Map<ValueCtx, Origin> VALUE_ORIGINS = new WeakHashMap<>();
+  /**
+   * The origins of the contexts stamped at creation (cancellable and value contexts): weak keys,
+   * compared by identity (the library's contexts keep Object's equals and hashCode), so an entry
+   * keeps nothing alive. Beside the contexts rather than in a field of theirs: a context costs no
+   * byte more while the diagnostics are off. Guarded by itself.
+   */
+  private static final Map<Object, Origin> ORIGINS = new WeakHashMap<>();
   private static final ReferenceQueue<CancelCtx> TRACKED_QUEUE = new ReferenceQueue<>();
   private static volatile int sweepAt = MIN_SWEEP;
   private static final AtomicBoolean SWEEPING = new AtomicBoolean();
@@ -146,17 +154,43 @@ final class Diagnostics extends DiagnosticsAccess {
     }
     Origin o = Origin.capture(Tree.clockOf(v.source));
     if (o != null) {
-      synchronized (VALUE_ORIGINS) {
-        VALUE_ORIGINS.put(v, o);
-      }
+      stamp(v, o);
     }
   }
 
-  static void created(CancelCtx c) {
-    if ((Origin.mode & Origin.TRACKING) == 0) {
-      return;
+  /** Keeps {@code o} as the origin of the new context {@code ctx}. */
+  static void stamp(Object ctx, Origin o) {
+    synchronized (ORIGINS) {
+      ORIGINS.put(ctx, o);
     }
-    TRACKED.add(new Tracked(c));
+  }
+
+  /** The origin stamped on {@code ctx} at its creation, or null. */
+  static Origin originOf(Object ctx) {
+    synchronized (ORIGINS) {
+      return ORIGINS.get(ctx);
+    }
+  }
+
+  /**
+   * A cancellable context was just created and propagated while a diagnostic (or the flight
+   * recorder's cancellation event) was on: stamps its origin, tracks it, and returns what the
+   * factory hands out (a watched handle while lost-cancel detection is on and {@code handOut}).
+   */
+  static CancellableContext created(CancelCtx c, boolean handOut) {
+    Origin o = Origin.capture(c.clock);
+    if (o == null) {
+      return c; // switched off meanwhile
+    }
+    stamp(c, o);
+    if ((Origin.mode & Origin.TRACKING) != 0) {
+      track(c, o);
+    }
+    return handOut ? handle(c) : c;
+  }
+
+  private static void track(CancelCtx c, Origin o) {
+    TRACKED.add(new Tracked(c, o));
     for (int i = 0; i < 16; i++) {
       Reference<?> r = TRACKED_QUEUE.poll();
       if (r == null) {
@@ -171,8 +205,8 @@ final class Diagnostics extends DiagnosticsAccess {
 
   /** Returns what a public factory hands out for {@code c}: a watched handle while lost-cancel detection is on. */
   static CancellableContext handle(CancelCtx c) {
-    if ((Origin.mode & Origin.LOST_CANCEL) == 0) {
-      return c;
+    if ((Origin.mode & Origin.LOST_CANCEL) == 0 || originOf(c) == null) {
+      return c; // off, or created before it was switched on
     }
     return new CancelHandle(c, LOST_QUEUE).watched();
   }
@@ -191,9 +225,9 @@ final class Diagnostics extends DiagnosticsAccess {
   static final class Tracked extends WeakReference<CancelCtx> {
     final Origin origin;
 
-    Tracked(CancelCtx c) {
+    Tracked(CancelCtx c, Origin origin) {
       super(c, TRACKED_QUEUE);
-      this.origin = c.origin;
+      this.origin = origin;
     }
   }
 
@@ -240,8 +274,8 @@ final class Diagnostics extends DiagnosticsAccess {
       if (!on) {
         TRACKED.clear();
         REPORTED.clear();
-        synchronized (VALUE_ORIGINS) {
-          VALUE_ORIGINS.clear();
+        synchronized (ORIGINS) {
+          ORIGINS.clear();
         }
       }
     }
@@ -268,6 +302,13 @@ final class Diagnostics extends DiagnosticsAccess {
   @Override
   public boolean lostCancelDetection() {
     return (Origin.mode & Origin.LOST_CANCEL) != 0;
+  }
+
+  /** Sets the {@link Origin#FLIGHT} bit (by {@link FlightWatch}, when a recording starts or stops). */
+  static void setFlightStamping(boolean on) {
+    synchronized (LOCK) {
+      setMode(Origin.FLIGHT, on);
+    }
   }
 
   private static void setMode(int bit, boolean on) {
@@ -412,7 +453,7 @@ final class Diagnostics extends DiagnosticsAccess {
       if (c.isDone() || (c.deadline != Nanos.NONE && c.deadline - c.clock.nanoTime() <= 0)) {
         continue; // done (or due: its timer is about to fire): nothing was lost
       }
-      Origin o = c.origin;
+      Origin o = w.origin;
       GroupKey key = new GroupKey(kindOf(c), o == null || o.site == null ? List.of() : List.of(o.site));
       if (REPORTED_LOST.contains(key)) {
         continue;
@@ -584,14 +625,12 @@ final class Diagnostics extends DiagnosticsAccess {
       if (x instanceof CancelCtx) {
         CancelCtx c = (CancelCtx) x;
         kind = kindOf(c);
-        o = c.origin;
+        o = originOf(c);
         clock = c.clock;
       } else if (x instanceof ValueCtx) {
         ValueCtx v = (ValueCtx) x;
         kind = "withValue(" + v.key.name() + ")";
-        synchronized (VALUE_ORIGINS) {
-          o = VALUE_ORIGINS.get(v);
-        }
+        o = originOf(v);
         clock = o == null ? null : Tree.clockOf(v.source);
       } else if (x instanceof WithoutCancelCtx) {
         kind = "withoutCancel";

@@ -189,15 +189,14 @@ class FlightEventsTest {
     VirtualClock clock = new VirtualClock();
     boolean before = io.jcontext.diagnostics.ContextDiagnostics.isTracking();
     io.jcontext.diagnostics.ContextDiagnostics.setTracking(true);
-    CancellableContext c;
     try {
-      c = clock.background().withCancel().withCancel(); // stamped by the diagnostics, before any recording
+      CancellableContext c = clock.background().withCancel().withCancel(); // stamped by the diagnostics, before any recording
+      clock.advance(Duration.ofMillis(1500));
+      List<RecordedEvent> cancelled = named(record(c::cancel, CANCELLED), CANCELLED);
+      assertEquals(Duration.ofMillis(1500), cancelled.get(0).getDuration("lived"));
     } finally {
       io.jcontext.diagnostics.ContextDiagnostics.setTracking(before);
     }
-    clock.advance(Duration.ofMillis(1500));
-    List<RecordedEvent> cancelled = named(record(c::cancel, CANCELLED), CANCELLED);
-    assertEquals(Duration.ofMillis(1500), cancelled.get(0).getDuration("lived"));
   }
 
   @Test
