@@ -69,10 +69,29 @@ internal class SuspendedWaiter :
     return true
   }
 
-  /** The grant: resumes the suspension once (the continuation is taken). */
-  override fun wake() {
-    CONT.getAndSet(this, null)?.resume(Unit, this)
+  /**
+   * [arm] without a context to watch: a release store suffices, since the engine's lock or CAS
+   * (taken after this, by begin) orders it before the [wake] that reads it.
+   */
+  fun arm(c: CancellableContinuation<Unit>) {
+    CONT.lazySet(this, c)
+    c.invokeOnCancellation(this)
   }
+
+  /**
+   * The grant: resumes the suspension (the engine calls it once per acquisition). The
+   * continuation is dropped for the collector with a release store; a ctx callback that still
+   * reads it cancels a resumed continuation, which does nothing.
+   */
+  override fun wake() {
+    val c = cont ?: return
+    CONT.lazySet(this, null)
+    c.resume(Unit, onCancellation)
+  }
+
+  /** This object as the three-argument hook of `resume` (the one-argument overload wraps it in a new lambda). */
+  val onCancellation: (Throwable, Unit, CoroutineContext) -> Unit
+    get() = this
 
   private companion object {
     val HANDLED: AtomicIntegerFieldUpdater<SuspendedWaiter> =
@@ -121,32 +140,53 @@ private fun begin(w: LockWaiter, lock: Any, kind: Int, n: Long): Boolean = when 
  * variable: the waiter node is the only allocation besides the continuation and kotlinx's
  * handler wrapper). Returns holding the lock, or throws `ctx.err()` / the coroutine's
  * CancellationException holding nothing.
+ *
+ * Both branches are tail calls, so this function has no frame object of its own (the return
+ * type is Any, always Unit: the compiler keeps a frame for a Unit function whose tail call it
+ * cannot prove returns Unit, as with suspendCancellableCoroutine<Unit>); with a
+ * context that is never done nothing happens after the resumption either, so the suspension
+ * resumes the caller's own continuation (kotlinx caches its dispatcher wrapper there), and
+ * the only allocations are the node, the continuation and kotlinx's handler records.
  */
-internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long) {
+internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long): Any =
+  if (neverDone(ctx)) acquireUntilGranted(lock, kind, n) else acquireUnlessDone(ctx, lock, kind, n)
+
+/** [acquireSuspending] for a context that is never done: only the Job can cancel the wait. */
+private suspend fun acquireUntilGranted(lock: Any, kind: Int, n: Long): Any =
+  suspendCancellableCoroutine { c ->
+    val w = SuspendedWaiter()
+    w.arm(c)
+    if (begin(w, lock, kind, n)) {
+      c.resume(Unit, w.onCancellation) // if cancelled meanwhile, the handler gives it back
+    }
+  }
+
+/** [acquireSuspending] watching [ctx]: one onDone registration, stopped after the wait. */
+private suspend fun acquireUnlessDone(ctx: Context, lock: Any, kind: Int, n: Long) {
   val w = SuspendedWaiter()
-  val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
+  val reg = ctx.onDone { w.cont?.cancel(ctx.err()) }
   try {
     suspendCancellableCoroutine<Unit> { c ->
-      if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
-        c.resume(Unit, w) // if cancelled meanwhile, the handler gives it back
+      if (w.arm(c, ctx, true) && begin(w, lock, kind, n)) {
+        c.resume(Unit, w.onCancellation) // if cancelled meanwhile, the handler gives it back
       }
     }
     // Resumed normally: granted (taken at once, or woken by the grant).
   } catch (e: CancellationException) {
     // ctx.err() itself, not a copy that stack-trace recovery may have made on the way.
-    if (e is ContextException && reg != null && ctx.isDone) throw ctx.err()!!
+    if (e is ContextException && ctx.isDone) throw ctx.err()!!
     throw e
   } finally {
-    reg?.stop()
+    reg.stop()
   }
-  if (reg != null && ctx.isDone) { // granted as ctx ended: give back and fail, as threads do
+  if (ctx.isDone) { // granted as ctx ended: give back and fail, as threads do
     w.giveBack()
     throw ctx.err()!!
   }
 }
 
 /** `n > size`: can never be granted; waits for [ctx] without joining the line, then fails. */
-internal suspend fun waitForDone(ctx: Context): Nothing {
+internal suspend fun waitForDone(ctx: Context): Any {
   io.jcontext.kotlin.awaitDone(ctx)
   throw ctx.err()!!
 }
