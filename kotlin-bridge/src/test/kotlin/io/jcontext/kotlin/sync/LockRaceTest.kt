@@ -149,7 +149,12 @@ class LockRaceTest {
       val barged = AtomicInteger()
       val prober = Thread {
         go.await()
-        while (!stop.get()) if (m.tryLock()) barged.incrementAndGet()
+        while (!stop.get()) {
+          if (m.tryLock()) {
+            barged.incrementAndGet()
+            m.unlock() // so the waiter still gets it and the count is reported
+          }
+        }
       }
       prober.start()
       go.countDown()
