@@ -192,7 +192,7 @@ final class PermitQueue {
   boolean tryAcquire(long n) {
     for (;;) {
       long s = state;
-      if (((s & QUEUED) != 0 && !barging) || (s >> 1) < n) {
+      if ((s >> 1) < n || ((s & QUEUED) != 0 && !barging)) {
         return false;
       }
       if (STATE.compareAndSet(this, s, s - (n << 1))) {
@@ -505,6 +505,17 @@ final class PermitQueue {
    * fewer than {@code n} are held or fewer than {@code minAvailable} are available.
    */
   void release(long n, long minAvailable) {
+    long s = state;
+    long available = s >> 1;
+    // One read and one CAS when nobody waits and the release is valid; anything else loops.
+    if ((s & QUEUED) == 0 && n <= size - available && available >= minAvailable
+        && STATE.compareAndSet(this, s, s + (n << 1))) {
+      return;
+    }
+    releaseLoop(n, minAvailable);
+  }
+
+  private void releaseLoop(long n, long minAvailable) {
     for (;;) {
       long s = state;
       checkRelease(s >> 1, n, minAvailable);

@@ -34,13 +34,20 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  *   the release happens exactly once, whatever the order. cancel() may even run before the
  *   starting call; the node is then never lined up and takes nothing.
  * - The engine wakes a waiter like this one only with a grant, also for a Mutex in normal mode
- *   (where parked threads are woken to compete instead): one suspension per acquisition, and the
- *   resumption carries the outcome, as prompt cancellation needs (a coroutine cancelled after
- *   its resumption runs only the resumption's cancellation hook, which then gives back).
- * - ctx: one onDone registration per acquisition cancels the current continuation with
- *   ctx.err(); each block re-checks ctx.isDone after publishing its continuation (volatile
- *   write then read, against the callback's done-then-read), so no cancellation is lost.
- *   The registration is stopped in a finally.
+ *   (where parked threads are woken to compete instead; an unlock passes the held mutex straight
+ *   to a coroutine first in line): one suspension per acquisition, and the resumption carries
+ *   the outcome, as prompt cancellation needs (a coroutine cancelled after its resumption runs
+ *   only the resumption's cancellation hook, which then gives back).
+ * - Hand-off cost: the slow path is a chain of tail calls (no frame object); with a context that
+ *   is never done the suspension resumes the caller's own continuation, whose dispatcher wrapper
+ *   kotlinx caches, and the grant resumes with the three-argument hook (no lambda per grant).
+ *   What is left per hand-off is the node, kotlinx's continuation, its parent-Job handle, its
+ *   handler wrapper and its resumed-state record. kotlinx's own Mutex reuses its continuation
+ *   and parent handle through an internal API that a library outside kotlinx cannot call.
+ * - ctx (unless it can never be done): one onDone registration per acquisition cancels the
+ *   current continuation with ctx.err(); each block re-checks ctx.isDone after publishing its
+ *   continuation (volatile write then read, against the callback's done-then-read), so no
+ *   cancellation is lost. The registration is stopped in a finally.
  */
 internal class SuspendedWaiter :
   LockWaiter(),
