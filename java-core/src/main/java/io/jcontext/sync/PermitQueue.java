@@ -505,27 +505,18 @@ final class PermitQueue {
    * fewer than {@code n} are held or fewer than {@code minAvailable} are available.
    */
   void release(long n, long minAvailable) {
-    long s = state;
-    long available = s >> 1;
-    // One read and one CAS when nobody waits and the release is valid; anything else loops.
-    if ((s & QUEUED) == 0 && n <= size - available && available >= minAvailable
-        && STATE.compareAndSet(this, s, s + (n << 1))) {
-      return;
-    }
-    releaseLoop(n, minAvailable);
-  }
-
-  private void releaseLoop(long n, long minAvailable) {
     for (;;) {
       long s = state;
-      checkRelease(s >> 1, n, minAvailable);
-      if ((s & QUEUED) != 0) {
-        releaseSlow(n, minAvailable);
-        return;
+      long available = s >> 1;
+      if ((s & QUEUED) == 0 && n <= size - available && available >= minAvailable) {
+        if (STATE.compareAndSet(this, s, s + (n << 1))) {
+          return;
+        }
+        continue;
       }
-      if (STATE.compareAndSet(this, s, s + (n << 1))) {
-        return;
-      }
+      checkRelease(available, n, minAvailable); // throws, changing nothing, if invalid
+      releaseSlow(n, minAvailable);
+      return;
     }
   }
 
