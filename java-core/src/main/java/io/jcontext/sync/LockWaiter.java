@@ -62,7 +62,11 @@ public abstract class LockWaiter {
   volatile int state;
   /** The permits wanted; set once by begin. */
   long n;
-  /** System.nanoTime() when it joined the line (Mutex only: the starvation clock). */
+  /**
+   * Mutex only, the starvation clock: System.nanoTime() when a parked thread joined the line. A
+   * waiter woken only with a grant is handed the mutex by each unlock, so it is timed only if it
+   * joined in starvation mode or once it first loses a race to a newcomer; 0 while untimed.
+   */
   long since;
   /**
    * Set only by the engine's parked-thread waiter: a Mutex in normal mode wakes it to retry (Go's

@@ -40,18 +40,21 @@ import org.jspecify.annotations.Nullable;
  *       close to a non-fair lock: a running thread does not wait for a parked one to wake up.
  *       A thread that finds the mutex held first spins for a few microseconds (up to 100
  *       {@link Thread#onSpinWait()} pauses; none on a single processor) and takes it if it
- *       comes free, before it joins the line.
- *       A suspended coroutine first in line is instead handed the freed mutex by the unlocking
- *       call (a newcomer may still take it in the instant before), so its resumption always
- *       carries the mutex: a coroutine cancelled after it was resumed then gives the mutex back
- *       through its cancellation hook, and no resumption is spent on a lost race.
+ *       comes free, before it joins the line; a woken waiter spins the same way before it
+ *       retries.
+ *       A suspended coroutine first in line is instead handed the mutex by the unlocking call,
+ *       which does not free it then, so its resumption always carries the mutex: a coroutine
+ *       cancelled after it was resumed gives the mutex back through its cancellation hook, and
+ *       no resumption is spent on a lost race. (A coroutine can lose to a newcomer only when the
+ *       mutex comes free without an unlock handing it over, e.g. as the waiter before it leaves
+ *       the line; its 1 ms starvation clock starts at that first loss.)
  *   <li><b>Starvation</b>: when a waiter loses to a newcomer after having waited more than 1 ms (measured
  *       with {@link System#nanoTime()}: starvation is about real scheduling, so a context's
  *       virtual clock does not drive it), the mutex switches to hand-off. {@code unlock} then
  *       passes the mutex directly to the first waiter without freeing it, and neither
  *       {@code tryLock} nor a newcomer can take it (except in the instant in which an unlock
  *       that found the first waiter already woken, freeing the mutex without the internal lock,
- *       turns back to hand it over); newcomers join the end of the line. The mode ends when a waiter is handed the mutex after waiting less than 1 ms, or when the line is
+ *       turns back to hand it over); newcomers join the end of the line. The mode ends when a waiter is handed the mutex after waiting less than 1 ms (a coroutine never timed, see above, counts as such), or when the line is
  *       empty.
  * </ul>
  *

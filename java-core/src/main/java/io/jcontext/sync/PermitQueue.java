@@ -34,13 +34,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *    first waiter (WAITING -> WOKEN; it stays first in line). The woken waiter retries under
  *    {@code lock}; a newcomer may have taken the mutex first (one CAS, even with QUEUED set),
  *    and then the waiter waits again, first in line. Only parked threads ({@code retries}) are
- *    woken to retry: any other waiter (a suspended coroutine) is granted the freed mutex by the
- *    unlocker, one CAS under {@code lock} that a newcomer may beat. A coroutine's resumption
- *    must carry its outcome: a resumed coroutine may be cancelled before it runs again, and then
- *    only the resumption's cancellation hook runs, never a retry. A waiter that has waited over
- *    STARVATION_NANOS (1 ms of System.nanoTime(): starvation is about real scheduling, not the
- *    context's clock) when it fails (its retry, or the unlocker's grant, finds the mutex taken)
- *    sets {@code starving}. Starvation mode: unlock hands the
+ *    woken to retry: any other waiter (a suspended coroutine) first in line is passed the mutex
+ *    by the unlock without freeing it (passOn: one node CAS, and state is written only if the
+ *    line empties), so no newcomer can take it in between. A coroutine's resumption must carry
+ *    its outcome: a resumed coroutine may be cancelled before it runs again, and then only the
+ *    resumption's cancellation hook runs, never a retry. Only when the mutex is freed another
+ *    way (a told unlock, a first waiter leaving) is a coroutine granted it by a CAS under
+ *    {@code lock} that a newcomer may beat. A waiter that has waited over STARVATION_NANOS (1 ms
+ *    of System.nanoTime(): starvation is about real scheduling, not the context's clock) when it
+ *    fails (its retry, or such a grant, finds the mutex taken) sets {@code starving}. Parked
+ *    threads are timed from when they join the line; a coroutine, which every normal-mode unlock
+ *    hands the mutex to, only from its first lost race (or from joining in starvation mode), so
+ *    System.nanoTime() stays off its hand-off path; an untimed one handed the mutex in
+ *    starvation mode ends the mode, like one that waited under 1 ms. Starvation mode: unlock hands the
  *    mutex to the first waiter without freeing it (so no CAS can barge: starving implies
  *    available == 0), and it ends when the waiter handed the mutex waited under 1 ms or the
  *    line is empty. Only one waiter is WOKEN at a time (the first): an unlock finding it WOKEN
@@ -56,7 +62,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiter is being woken.
  *
  * Spinning (Mutex, normal mode). A thread that finds the mutex held watches it for SPINS pauses
- * before it joins the line, and takes it if it comes free (a barging CAS).
+ * before it joins the line, and takes it if it comes free (a barging CAS). A parked thread woken
+ * to retry does the same before its retry under {@code lock} (spinAfterWake; it then unlinks
+ * itself under {@code lock}): the holder is usually running and about to unlock, and a retry
+ * that loses parks again and costs the next unlock an unpark. Coroutines do not spin: the holder
+ * they would wait for is often a coroutine resumed on their own thread.
  *
  * Line. A doubly linked list of LockWaiter nodes guarded by {@code lock} (held for a few pointer
  * updates only, never while parking or running user code). A node's state:
@@ -184,7 +194,7 @@ final class PermitQueue {
   boolean tryAcquire(long n) {
     for (;;) {
       long s = state;
-      if (((s & QUEUED) != 0 && !barging) || (s >> 1) < n) {
+      if ((s >> 1) < n || ((s & QUEUED) != 0 && !barging)) {
         return false;
       }
       if (STATE.compareAndSet(this, s, s - (n << 1))) {
@@ -199,7 +209,7 @@ final class PermitQueue {
    */
   boolean tryAcquireOne() {
     return STATE.compareAndSet(this, ONE_FREE, 0L)
-        || (barging && STATE.compareAndSet(this, ONE_FREE | QUEUED, QUEUED));
+        || (barging && state == (ONE_FREE | QUEUED) && STATE.compareAndSet(this, ONE_FREE | QUEUED, QUEUED));
   }
 
   /** Takes {@code n} permits (1 <= n), waiting in line until granted or ctx is done. */
@@ -260,9 +270,40 @@ final class PermitQueue {
     return false;
   }
 
+  /**
+   * Mutex, a parked thread woken to retry (first in line, told): before it retries under the
+   * lock, watches the state for up to {@link #spins} pauses and takes the mutex with a barging
+   * CAS if it comes free (the holder is usually running and about to unlock; a retry that loses
+   * parks again, and the next unlock must then unpark it). Runs while the thread still counts as
+   * running for a bubble. True if the wait is over: took it (GRANTED) or cancelled meanwhile.
+   */
+  private boolean spinAfterWake(LockWaiter w) {
+    for (int i = 0, max = spins; i < max; i++) {
+      Thread.onSpinWait();
+      if (w.state != LockWaiter.WOKEN) {
+        return true; // only the owner sets WOKEN back to WAITING: this is GRANTED or CANCELLED
+      }
+      long s = state;
+      if ((s >> 1) != 0 && STATE.compareAndSet(this, s, s - ONE_FREE)) {
+        lock.lock();
+        try {
+          if (w.grant()) {
+            unlink(w); // it is first in line: this also clears told
+          } else {
+            STATE.getAndAdd(this, ONE_FREE); // cancelled meanwhile: its owner (us) unlinks and re-examines
+          }
+        } finally {
+          lock.unlock();
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Under the lock: takes the permits if the policy allows, else puts {@code w} in line. */
   boolean acquireOrEnqueue(LockWaiter w) {
-    long now = barging ? System.nanoTime() : 0L;
+    long now = barging && w.retries ? System.nanoTime() : 0L; // a coroutine's clock: see `since`
     long n = w.n;
     lock.lock();
     try {
@@ -286,7 +327,7 @@ final class PermitQueue {
           break;
         }
       }
-      w.since = now;
+      w.since = now != 0L || !starving ? now : System.nanoTime();
       enqueue(w);
       return false;
     } finally {
@@ -332,6 +373,9 @@ final class PermitQueue {
           break;
         }
         if (st == LockWaiter.WOKEN) {
+          if (spinAfterWake(w)) {
+            continue; // took it (GRANTED), or cancelled meanwhile
+          }
           Durable.Member m = w.member;
           if (m != null) {
             // Blocked again before the retry can make it wakeable again: a retry that loses
@@ -477,14 +521,16 @@ final class PermitQueue {
   void release(long n, long minAvailable) {
     for (;;) {
       long s = state;
-      checkRelease(s >> 1, n, minAvailable);
-      if ((s & QUEUED) != 0) {
-        releaseSlow(n, minAvailable);
-        return;
+      long available = s >> 1;
+      if ((s & QUEUED) == 0 && n <= size - available && available >= minAvailable) {
+        if (STATE.compareAndSet(this, s, s + (n << 1))) {
+          return;
+        }
+        continue;
       }
-      if (STATE.compareAndSet(this, s, s + (n << 1))) {
-        return;
-      }
+      checkRelease(available, n, minAvailable); // throws, changing nothing, if invalid
+      releaseSlow(n, minAvailable);
+      return;
     }
   }
 
@@ -498,7 +544,7 @@ final class PermitQueue {
         if (wake == null) {
           free(n, minAvailable); // nobody left to hand it to
         }
-      } else {
+      } else if (!barging || (wake = passOn()) == null) {
         free(n, minAvailable);
         wake = grantWaiters();
       }
@@ -506,6 +552,26 @@ final class PermitQueue {
       lock.unlock();
     }
     wakeAll(wake);
+  }
+
+  /**
+   * Mutex in normal mode, under the lock, on unlock: if the first live waiter is one that is
+   * woken only with a grant (not a parked thread), passes the held mutex straight to it, which
+   * never frees it (a newcomer may take a free mutex, but none is free here) and leaves state
+   * alone unless the line empties. Returns that waiter, or null to free the mutex and serve the
+   * line as usual (a parked thread first in line, or nobody left).
+   */
+  private LockWaiter passOn() {
+    checkRelease(state >> 1, 1, 0); // held: while QUEUED is set only we can free it
+    LockWaiter w;
+    while ((w = head) != null && !w.retries) {
+      boolean granted = w.grant(); // false: cancelled, its owner unlinks it too (idempotent)
+      unlink(w);
+      if (granted) {
+        return w;
+      }
+    }
+    return null;
   }
 
   private void free(long n, long minAvailable) {
@@ -548,8 +614,13 @@ final class PermitQueue {
         }
         long s = state;
         if ((s >> 1) == 0) {
-          if (!w.retries && System.nanoTime() - w.since > STARVATION_NANOS) {
-            starving = true; // a granted-on-wake waiter lost to a newcomer after 1 ms
+          if (!w.retries) { // a granted-on-wake waiter lost to a newcomer
+            long now = System.nanoTime();
+            if (w.since == 0L) {
+              w.since = now; // its clock starts at its first lost race
+            } else if (now - w.since > STARVATION_NANOS) {
+              starving = true;
+            }
           }
           return null; // held again: its unlock will serve the line
         }
@@ -631,7 +702,7 @@ final class PermitQueue {
       boolean granted = w.grant();
       unlink(w);
       if (granted) {
-        if (head == null || System.nanoTime() - w.since < STARVATION_NANOS) {
+        if (head == null || w.since == 0L || System.nanoTime() - w.since < STARVATION_NANOS) {
           starving = false;
         }
         return w;

@@ -21,8 +21,16 @@ public final class SyncProbe {
    * is queued: a model checker sees a bounded spin beside such waits as a livelock.
    */
   public static void withoutSpinning(Runnable body) {
+    withSpins(0, body);
+  }
+
+  /**
+   * Runs {@code body} with a Mutex spin bound of {@code spins} pauses (a few: long enough to take
+   * the spinning paths, short enough that a model checker does not see a livelock).
+   */
+  public static void withSpins(int spins, Runnable body) {
     int before = PermitQueue.spins;
-    PermitQueue.spins = 0;
+    PermitQueue.spins = spins;
     try {
       body.run();
     } finally {

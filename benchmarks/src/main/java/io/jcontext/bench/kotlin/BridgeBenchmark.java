@@ -33,6 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code Semaphore.acquireSuspending(ctx, 1)} vs kotlinx {@code Semaphore(4).acquire()}.
  *   <li>{@code mutexContendedDefault_*}: 2 coroutines on {@code Dispatchers.Default} share one
  *       lock, {@link BridgeOps#BATCH} lock/increment/unlock each (score per lock).
+ *   <li>{@code mutexHandOff_*}: 2 coroutines on {@code runBlocking}'s one thread share one lock
+ *       and {@code yield()} while holding it, so every lock waits and is handed over: the cost
+ *       of the suspend, hand-off and resume path (score per lock), free of the scheduling luck
+ *       that decides how often {@code mutexContendedDefault} hands over at all.
  *   <li>{@code mutexTryLock_*}: the non-suspending fast paths, called from Java:
  *       {@code Mutex.tryLock()}/{@code unlock()} vs kotlinx {@code tryLock(null)}/
  *       {@code unlock(null)}.
@@ -116,6 +120,18 @@ public class BridgeBenchmark {
   @OperationsPerInvocation(2 * BridgeOps.BATCH)
   public long mutexContendedDefault_kotlinx() {
     return BridgeOps.kotlinxMutexContended(kxMutex, counter);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(2 * BridgeOps.BATCH)
+  public long mutexHandOff_jcontext() {
+    return BridgeOps.contextMutexHandOff(contextMutex, Context.background(), counter);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(2 * BridgeOps.BATCH)
+  public long mutexHandOff_kotlinx() {
+    return BridgeOps.kotlinxMutexHandOff(kxMutex, counter);
   }
 
   @Benchmark

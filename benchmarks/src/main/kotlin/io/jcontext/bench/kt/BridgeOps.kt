@@ -13,6 +13,7 @@ import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.yield
 import kotlinx.coroutines.sync.Mutex
 
 /**
@@ -113,6 +114,46 @@ object BridgeOps {
         repeat(BATCH) {
           mutex.lock()
           try {
+            ++counter.value
+          } finally {
+            mutex.unlock()
+          }
+        }
+      }
+    }
+    counter.value
+  }
+
+  // ---- 2 coroutines on runBlocking's one thread, a yield() inside the lock: every lock is a
+  // hand-off (the other coroutine waits in line when the holder unlocks), so this measures the
+  // suspend / hand-off / resume path itself, without the scheduling luck of Dispatchers.Default ----
+
+  @JvmStatic
+  fun contextMutexHandOff(mutex: JcMutex, ctx: Context, counter: KxSync.Counter): Long = runBlocking {
+    repeat(2) {
+      launch {
+        repeat(BATCH) {
+          mutex.lockSuspending(ctx)
+          try {
+            yield()
+            ++counter.value
+          } finally {
+            mutex.unlock()
+          }
+        }
+      }
+    }
+    counter.value
+  }
+
+  @JvmStatic
+  fun kotlinxMutexHandOff(mutex: Mutex, counter: KxSync.Counter): Long = runBlocking {
+    repeat(2) {
+      launch {
+        repeat(BATCH) {
+          mutex.lock()
+          try {
+            yield()
             ++counter.value
           } finally {
             mutex.unlock()

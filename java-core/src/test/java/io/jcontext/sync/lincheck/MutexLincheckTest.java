@@ -214,6 +214,61 @@ public class MutexLincheckTest {
     });
   }
 
+  /**
+   * A parked waiter woken to retry first spins on the state and, if the mutex comes free, takes
+   * it with a CAS outside the engine lock, then unlinks itself. Here that spin races with a
+   * barging newcomer (which may take the mutex first, by tryLock or by its own lock), with the
+   * told unlock of whoever holds it, and with the waiter's context being cancelled (the spin may
+   * win the mutex after the node was cancelled, and must then give it back). Checks mutual
+   * exclusion, that the waiter holds the mutex exactly when its lock returned, and that nothing
+   * is left held or queued (a lost wake-up shows as a hang). Spin bound 2: the spinning paths,
+   * without a spin long enough for the model checker to take for a livelock.
+   */
+  @Test
+  void wokenWaiterSpinRacingWithBargerAndCancel() {
+    SyncProbe.withSpins(2, () -> Lincheck.runConcurrentTest(3000, () -> {
+      Mutex m = Mutex.create();
+      assertTrue(m.tryLock());
+      CancellableContext ctx = Context.background().withCancel();
+      AtomicInteger inside = new AtomicInteger();
+      AtomicInteger got = new AtomicInteger();
+      Runnable critical = () -> {
+        assertEquals(1, inside.incrementAndGet(), "mutual exclusion");
+        inside.decrementAndGet();
+        m.unlock();
+      };
+      Thread waiter = new Thread(() -> {
+        try {
+          m.lock(ctx);
+          got.set(1);
+          critical.run();
+        } catch (ContextException | InterruptedException e) {
+          got.set(2);
+        }
+      });
+      Thread owner = new Thread(() -> {
+        while (SyncProbe.waiters(m) == 0 && got.get() == 0) {
+          Thread.yield();
+        }
+        assertEquals(1, inside.incrementAndGet(), "mutual exclusion");
+        inside.decrementAndGet();
+        m.unlock(); // wakes the waiter to retry
+        if (m.tryLock()) { // a newcomer barging in
+          critical.run();
+        }
+      });
+      Thread canceller = new Thread(ctx::cancel);
+      waiter.start();
+      owner.start();
+      canceller.start();
+      join(waiter, owner, canceller);
+      assertTrue(got.get() != 0);
+      assertFalse(m.isLocked(), "nothing left held");
+      assertEquals(0, SyncProbe.waiters(m), "nothing left queued");
+      assertTrue(m.tryLock());
+    }));
+  }
+
   static void startAndJoin(Thread... threads) {
     for (Thread t : threads) {
       t.start();

@@ -50,7 +50,7 @@ public suspend inline fun Mutex.lockSuspending(ctx: Context) {
 
 /** The waiting path of [lockSuspending] (public for the inline function only). */
 @PublishedApi
-internal suspend fun Mutex.lockSlow(ctx: Context): Unit = acquireSuspending(ctx, this, MUTEX, 1)
+internal suspend fun Mutex.lockSlow(ctx: Context): Any = acquireSuspending(ctx, this, MUTEX, 1)
 
 /**
  * Runs [action] holding this mutex, locked with [lockSuspending] on [ctx], and unlocks it however

@@ -28,7 +28,7 @@ public suspend inline fun RWMutex.rLockSuspending(ctx: Context) {
 
 /** The waiting path of [rLockSuspending] (public for the inline function only). */
 @PublishedApi
-internal suspend fun RWMutex.rLockSlow(ctx: Context): Unit = acquireSuspending(ctx, this, READ, 1)
+internal suspend fun RWMutex.rLockSlow(ctx: Context): Any = acquireSuspending(ctx, this, READ, 1)
 
 /**
  * Takes the write lock, suspending while readers or a writer hold it or earlier callers wait,
@@ -42,7 +42,7 @@ public suspend inline fun RWMutex.lockSuspending(ctx: Context) {
 
 /** The waiting path of [lockSuspending] (public for the inline function only). */
 @PublishedApi
-internal suspend fun RWMutex.lockSlow(ctx: Context): Unit = acquireSuspending(ctx, this, WRITE, 1)
+internal suspend fun RWMutex.lockSlow(ctx: Context): Any = acquireSuspending(ctx, this, WRITE, 1)
 
 /** Runs [action] holding a read lock ([rLockSuspending] on [ctx]); releases it however it ends. */
 @OptIn(ExperimentalContracts::class)

@@ -45,10 +45,8 @@ public suspend inline fun Semaphore.acquireSuspending(ctx: Context, n: Long = 1)
  * never fit; anything else joins the line.
  */
 @PublishedApi
-internal suspend fun Semaphore.acquireSlow(ctx: Context, n: Long) {
-  if (n > size()) waitForDone(ctx)
-  return acquireSuspending(ctx, this, SEMAPHORE, n)
-}
+internal suspend fun Semaphore.acquireSlow(ctx: Context, n: Long): Any =
+  if (n > size()) waitForDone(ctx) else acquireSuspending(ctx, this, SEMAPHORE, n) // tail calls: no frame object
 
 /** [acquireSuspending] on the coroutine's [currentContext]. */
 public suspend fun Semaphore.acquireSuspending(n: Long = 1): Unit = acquireSuspending(currentContext(), n)

@@ -34,13 +34,20 @@ import kotlinx.coroutines.suspendCancellableCoroutine
  *   the release happens exactly once, whatever the order. cancel() may even run before the
  *   starting call; the node is then never lined up and takes nothing.
  * - The engine wakes a waiter like this one only with a grant, also for a Mutex in normal mode
- *   (where parked threads are woken to compete instead): one suspension per acquisition, and the
- *   resumption carries the outcome, as prompt cancellation needs (a coroutine cancelled after
- *   its resumption runs only the resumption's cancellation hook, which then gives back).
- * - ctx: one onDone registration per acquisition cancels the current continuation with
- *   ctx.err(); each block re-checks ctx.isDone after publishing its continuation (volatile
- *   write then read, against the callback's done-then-read), so no cancellation is lost.
- *   The registration is stopped in a finally.
+ *   (where parked threads are woken to compete instead; an unlock passes the held mutex straight
+ *   to a coroutine first in line): one suspension per acquisition, and the resumption carries
+ *   the outcome, as prompt cancellation needs (a coroutine cancelled after its resumption runs
+ *   only the resumption's cancellation hook, which then gives back).
+ * - Hand-off cost: the slow path is a chain of tail calls (no frame object); with a context that
+ *   is never done the suspension resumes the caller's own continuation, whose dispatcher wrapper
+ *   kotlinx caches, and the grant resumes with the three-argument hook (no lambda per grant).
+ *   What is left per hand-off is the node, kotlinx's continuation, its parent-Job handle, its
+ *   handler wrapper and its resumed-state record. kotlinx's own Mutex reuses its continuation
+ *   and parent handle through an internal API that a library outside kotlinx cannot call.
+ * - ctx (unless it can never be done): one onDone registration per acquisition cancels the
+ *   current continuation with ctx.err(); each block re-checks ctx.isDone after publishing its
+ *   continuation (volatile write then read, against the callback's done-then-read), so no
+ *   cancellation is lost. The registration is stopped in a finally.
  */
 internal class SuspendedWaiter :
   LockWaiter(),
@@ -75,10 +82,29 @@ internal class SuspendedWaiter :
     return true
   }
 
-  /** The grant: resumes the suspension once (the continuation is taken). */
-  override fun wake() {
-    CONT.getAndSet(this, null)?.resume(Unit, this)
+  /**
+   * [arm] without a context to watch: a release store suffices, since the engine's lock or CAS
+   * (taken after this, by begin) orders it before the [wake] that reads it.
+   */
+  fun arm(c: CancellableContinuation<Unit>) {
+    CONT.lazySet(this, c)
+    c.invokeOnCancellation(this)
   }
+
+  /**
+   * The grant: resumes the suspension (the engine calls it once per acquisition). The
+   * continuation is dropped for the collector with a release store; a ctx callback that still
+   * reads it cancels a resumed continuation, which does nothing.
+   */
+  override fun wake() {
+    val c = cont ?: return
+    CONT.lazySet(this, null)
+    c.resume(Unit, onCancellation)
+  }
+
+  /** This object as the three-argument hook of `resume` (the one-argument overload wraps it in a new lambda). */
+  val onCancellation: (Throwable, Unit, CoroutineContext) -> Unit
+    get() = this
 
   private companion object {
     val HANDLED: AtomicIntegerFieldUpdater<SuspendedWaiter> =
@@ -127,16 +153,41 @@ private fun begin(w: LockWaiter, lock: Any, kind: Int, n: Long): Boolean = when 
  * variable: the waiter node is the only allocation besides the continuation and kotlinx's
  * handler wrapper). Returns holding the lock, or throws `ctx.err()` / the coroutine's
  * CancellationException holding nothing.
+ *
+ * Both branches are tail calls, so this function has no frame object of its own (the return
+ * type is Any, always Unit: the compiler keeps a frame for a Unit function whose tail call it
+ * cannot prove returns Unit, as with suspendCancellableCoroutine<Unit>); with a
+ * context that is never done nothing happens after the resumption either, so the suspension
+ * resumes the caller's own continuation (kotlinx caches its dispatcher wrapper there), and
+ * the only allocations are the node, the continuation and kotlinx's handler records.
  */
-internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long) {
+internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Long): Any {
   val w = SuspendedWaiter()
-  val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
   val event = w.startEvent() // null unless a flight recording keeps io.jcontext.LockWait
+  return if (event == null && neverDone(ctx)) acquireUntilGranted(w, lock, kind, n)
+  else acquireWatched(w, event, ctx, lock, kind, n)
+}
+
+/** [acquireSuspending] for a context that is never done, unrecorded: only the Job can cancel the wait. */
+private suspend fun acquireUntilGranted(w: SuspendedWaiter, lock: Any, kind: Int, n: Long): Any =
+  suspendCancellableCoroutine { c ->
+    w.arm(c)
+    if (begin(w, lock, kind, n)) {
+      c.resume(Unit, w.onCancellation) // if cancelled meanwhile, the handler gives it back
+    }
+  }
+
+/**
+ * [acquireSuspending] watching [ctx] (one onDone registration, stopped after the wait) unless it
+ * is never done, and ending the flight recorder's [event] when there is one.
+ */
+private suspend fun acquireWatched(w: SuspendedWaiter, event: Any?, ctx: Context, lock: Any, kind: Int, n: Long) {
+  val reg = if (neverDone(ctx)) null else ctx.onDone { w.cont?.cancel(ctx.err()) }
   var outcome = "failed"
   try {
     suspendCancellableCoroutine<Unit> { c ->
       if (w.arm(c, ctx, reg != null) && begin(w, lock, kind, n)) {
-        c.resume(Unit, w) // if cancelled meanwhile, the handler gives it back
+        c.resume(Unit, w.onCancellation) // if cancelled meanwhile, the handler gives it back
       }
     }
     // Resumed normally: granted (taken at once, or woken by the grant).
@@ -160,7 +211,7 @@ internal suspend fun acquireSuspending(ctx: Context, lock: Any, kind: Int, n: Lo
 }
 
 /** `n > size`: can never be granted; waits for [ctx] without joining the line, then fails. */
-internal suspend fun waitForDone(ctx: Context): Nothing {
+internal suspend fun waitForDone(ctx: Context): Any {
   io.jcontext.kotlin.awaitDone(ctx)
   throw ctx.err()!!
 }

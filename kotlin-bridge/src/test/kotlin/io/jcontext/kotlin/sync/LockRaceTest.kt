@@ -1,6 +1,7 @@
 package io.jcontext.kotlin.sync
 
 import io.jcontext.Context
+import io.jcontext.sync.Mutex
 import io.jcontext.sync.Semaphore
 import java.util.concurrent.CancellationException
 import java.util.concurrent.CountDownLatch
@@ -45,7 +46,7 @@ class LockRaceTest {
     fun await() = assertTrue(done.await(30, TimeUnit.SECONDS), "a waiter is stuck")
   }
 
-  private fun awaitWaiters(s: Semaphore, n: Int) {
+  private fun awaitWaiters(s: Any, n: Int) {
     val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30)
     while (waitersOf(s) < n) {
       assertTrue(System.nanoTime() < deadline, "waiter never queued")
@@ -127,5 +128,86 @@ class LockRaceTest {
       assertEquals(0, waitersOf(s))
       assertFalse(s.tryAcquire(2))
     }
+  }
+
+  /**
+   * A coroutine first in line is passed the mutex by the unlock without it being freed: a
+   * thread hammering tryLock from before the unlock until the coroutine holds it never gets it.
+   * (A parked thread is instead woken to compete with newcomers: Go's model, not tested here.)
+   */
+  @ParameterizedTest
+  @EnumSource(Mode::class, names = ["DEFAULT", "UNCONFINED"])
+  fun unlockPassesTheMutexToASuspendedWaiterWithoutFreeingIt(mode: Mode) {
+    val bg = Context.background()
+    repeat(300) {
+      val m = Mutex.create()
+      m.lock(bg)
+      val w = Waiter(mode, { m.lockSuspending(bg) }, {})
+      awaitWaiters(m, 1)
+      val go = CountDownLatch(1)
+      val stop = AtomicBoolean()
+      val barged = AtomicInteger()
+      val prober = Thread {
+        go.await()
+        while (!stop.get()) {
+          if (m.tryLock()) {
+            barged.incrementAndGet()
+            m.unlock() // so the waiter still gets it and the count is reported
+          }
+        }
+      }
+      prober.start()
+      go.countDown()
+      m.unlock() // the coroutine holds it from here; it never unlocks
+      w.await()
+      stop.set(true)
+      prober.join()
+      assertEquals(0, barged.get(), "tryLock took the mutex the unlock handed to the waiter")
+      assertTrue(m.isLocked)
+      assertEquals(0, waitersOf(m))
+    }
+  }
+
+  /**
+   * The starvation clock of a coroutine waiter starts at its first lost chance, not when it
+   * joined the line (unlocks hand it the mutex directly, so only a freed mutex it could not
+   * take counts, e.g. as a waiter ahead of it leaves while the mutex is held): a first such
+   * loss after 2 ms of waiting leaves normal mode; a second one over 1 ms after the first
+   * switches to starvation mode, and the coroutine is then handed the mutex.
+   */
+  @ParameterizedTest
+  @EnumSource(Mode::class, names = ["DEFAULT", "UNCONFINED"])
+  fun coroutineStarvationClockStartsAtItsFirstLoss(mode: Mode) {
+    val bg = Context.background()
+    val m = Mutex.create()
+    m.lock(bg)
+    val ctx1 = bg.withCancel()
+    val ctx2 = bg.withCancel()
+    val t1 = Thread { runCatching { m.lock(ctx1) } }.apply { start() }
+    awaitWaiters(m, 1)
+    val got = AtomicBoolean()
+    val c = Waiter(mode, { m.lockSuspending(bg); got.set(true) }, {})
+    awaitWaiters(m, 2)
+    val t2 = Thread { runCatching { m.lock(ctx2) } }.apply { start() }
+    awaitWaiters(m, 3)
+    spinPast(2_000_000)
+    ctx1.cancel() // the first thread leaves: the coroutine is first, the mutex held
+    t1.join()
+    assertFalse(starvingOf(m), "the first loss starts the clock, it does not switch modes")
+    spinPast(2_000_000)
+    ctx2.cancel() // a second loss, 2 ms after the first
+    t2.join()
+    assertTrue(starvingOf(m), "a coroutine that lost again after 1 ms starves")
+    m.unlock() // hand-off
+    c.await()
+    assertTrue(got.get())
+    assertFalse(starvingOf(m), "the line is empty: normal mode")
+    m.unlock()
+    assertEquals(0, waitersOf(m))
+  }
+
+  private fun spinPast(nanos: Long) {
+    val end = System.nanoTime() + nanos
+    while (System.nanoTime() - end < 0) Thread.onSpinWait()
   }
 }
