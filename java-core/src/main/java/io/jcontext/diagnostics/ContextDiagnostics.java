@@ -48,9 +48,11 @@ import java.util.Objects;
  * collection that reclaims the handle, so perhaps long after the fact, or never in a program
  * that stops first.
  *
- * <p><b>Cost.</b> Off: creating a cancellable context reads one static field; nothing else runs
- * on any path (isDone, cancel, deriving, values). On: tracking costs a weak reference and a
- * registry insertion per context, plus a stack walk for each sampled one (tens of microseconds:
+ * <p><b>Cost.</b> Off: creating a cancellable or value context reads one static field, and no
+ * context is larger for the diagnostics (creation records are kept beside the contexts, in a weak
+ * identity map, only while one is on); nothing else runs on any path (isDone, cancel, deriving,
+ * values). On: tracking costs a synchronized weak-map entry, a weak reference and a registry
+ * insertion per context, plus a stack walk for each sampled one (tens of microseconds:
  * sample 1 in 100 or more outside a debugging session); lost-cancel detection costs a handle and
  * a weak reference per context, and a registry removal when the handle is cancelled. Figures are
  * in the benchmarks module.
