@@ -21,9 +21,9 @@ final class CancelHandle implements CancellableContext {
   final CancelCtx inner;
   private final Watch watch;
 
-  CancelHandle(CancelCtx inner, ReferenceQueue<CancelHandle> queue) {
+  CancelHandle(CancelCtx inner, Origin origin, ReferenceQueue<CancelHandle> queue) {
     this.inner = inner;
-    this.watch = new Watch(this, inner, queue);
+    this.watch = new Watch(this, inner, origin, queue);
   }
 
   /** Starts watching; returns this. Separate from the constructor so no half-built handle escapes. */
@@ -42,10 +42,10 @@ final class CancelHandle implements CancellableContext {
     /** The context's origin, kept here: the weak map of origins forgets it when tracking stops. */
     final Origin origin;
 
-    Watch(CancelHandle handle, CancelCtx ctx, ReferenceQueue<CancelHandle> queue) {
+    Watch(CancelHandle handle, CancelCtx ctx, Origin origin, ReferenceQueue<CancelHandle> queue) {
       super(handle, queue);
       this.ctx = ctx;
-      this.origin = Diagnostics.originOf(ctx);
+      this.origin = origin;
     }
   }
 

@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  * Implementation overview
  *
- * Gate. {@link Origin#capture} (one static read) gives a new cancellable context an Origin only
- * while a diagnostic is on; with a null origin nothing below runs for that context, ever. With
- * one, CancelCtx.propagate() calls created() (tracking) and the public factories call handle()
- * (lost-cancel detection).
+ * Gate. {@link Origin#off} (one static read, in CancelCtx.exposed() and the ChildContext
+ * constructor) lets nothing below run for a new context while no diagnostic is on. Otherwise
+ * created() stamps its Origin (into ORIGINS), tracks it while tracking is on, and hands out a
+ * watched handle while lost-cancel detection is on.
  *
  * Registry (tracking). TRACKED holds one {@link Tracked} per context created while tracking is
  * on: a weak reference to the context plus its Origin. The context's parent link is the tree
@@ -186,7 +186,7 @@ final class Diagnostics extends DiagnosticsAccess {
     if ((Origin.mode & Origin.TRACKING) != 0) {
       track(c, o);
     }
-    return handOut ? handle(c) : c;
+    return handOut && (Origin.mode & Origin.LOST_CANCEL) != 0 ? new CancelHandle(c, o, LOST_QUEUE).watched() : c;
   }
 
   private static void track(CancelCtx c, Origin o) {
@@ -203,13 +203,6 @@ final class Diagnostics extends DiagnosticsAccess {
     }
   }
 
-  /** Returns what a public factory hands out for {@code c}: a watched handle while lost-cancel detection is on. */
-  static CancellableContext handle(CancelCtx c) {
-    if ((Origin.mode & Origin.LOST_CANCEL) == 0 || originOf(c) == null) {
-      return c; // off, or created before it was switched on
-    }
-    return new CancelHandle(c, LOST_QUEUE).watched();
-  }
 
   static void watch(CancelHandle.Watch w) {
     WATCHES.add(w);
