@@ -183,8 +183,8 @@ class CancelCtx extends Node implements CancellableContext {
   /**
    * What a public factory returns for this new, propagated context: itself, or while lost-cancel
    * detection is on a watched handle on it. The one gate of the diagnostics and of the flight
-   * recorder's creation time ({@link Origin#off}): while they are off, one static read and
-   * nothing stored (an Origin is kept beside its context, in Diagnostics' weak map, not in a
+   * recorder's creation time ({@link Origin#off}): while they are off, a constant in compiled
+   * code and nothing stored (an Origin is kept beside its context, in Diagnostics' weak map, not in a
    * field, so a context costs no byte more).
    */
   final CancellableContext exposed() {

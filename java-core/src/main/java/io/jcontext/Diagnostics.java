@@ -27,10 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  * Implementation overview
  *
- * Gate. {@link Origin#off} (one static read, in CancelCtx.exposed() and the ChildContext
- * constructor) lets nothing below run for a new context while no diagnostic is on. Otherwise
- * created() stamps its Origin (into ORIGINS), tracks it while tracking is on, and hands out a
- * watched handle while lost-cancel detection is on.
+ * Gate. {@link Origin#off} (a constant to the JIT while off, in CancelCtx.exposed() and the
+ * ChildContext constructor) lets nothing below run for a new context while no diagnostic is on.
+ * Otherwise created() stamps its Origin (into ORIGINS), tracks it while tracking is on, and
+ * hands out a watched handle while lost-cancel detection is on.
  *
  * Registry (tracking). TRACKED holds one {@link Tracked} per context created while tracking is
  * on: a weak reference to the context plus its Origin. The context's parent link is the tree
@@ -121,10 +121,10 @@ final class Diagnostics extends DiagnosticsAccess {
     }
     Duration threshold = duration(THRESHOLD_PROPERTY, false);
     if (threshold != null) {
-      thresholdNanos = threshold.toNanos();
+      thresholdNanos = saturatedNanos(threshold); // PT300000H must not fail the class's initialisation
     }
     Duration period = duration(PERIOD_PROPERTY, true);
-    periodNanos = period != null ? period.toNanos() : tracking ? Math.max(1, thresholdNanos / 2) : 0;
+    periodNanos = period != null ? saturatedNanos(period) : tracking ? Math.max(1, thresholdNanos / 2) : 0;
     INITIAL_MODE = mode;
     DiagnosticsAccess.install(new Diagnostics());
     synchronized (LOCK) {
@@ -306,7 +306,7 @@ final class Diagnostics extends DiagnosticsAccess {
 
   private static void setMode(int bit, boolean on) {
     int m = on ? Origin.mode | bit : Origin.mode & ~bit;
-    Origin.mode = m;
+    Origin.setMode(m);
     updateWorker(m);
   }
 

@@ -20,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  *             wake-up ({@code wakeAt}), or every WAKE_EVERY pushes so that stopped entries do
  *             not pile up; every PACE_EVERY pushes, pace the caller (below).
  *   thread:   loop { busySince = now; runDue(now) } until nothing is due and nothing was pushed,
- *             then publish wakeAt, re-check the stack, and park until the earliest deadline.
+ *             then publish wakeAt, re-check the stack, and park until the time runDue gave: the
+ *             earliest live deadline, or earlier the queue's horizon (the earliest future
+ *             deadline of a timer stopped before the thread ordered it; see TimerQueue). So a
+ *             caller that creates and stops timers of the same length, one after another, does
+ *             not wake the thread: each new deadline is after the horizon.
  *
  * A lost wake-up is impossible: the thread publishes wakeAt and then re-reads the stack before
  * parking, while a caller pushes and then reads wakeAt (both volatile), so one of them sees
@@ -107,6 +111,8 @@ final class SystemClock implements Clock {
   private volatile Thread thread;
   /** Pacing pauses so far (tests and diagnostics); racy increments are fine. */
   private volatile long pauses;
+  /** Times schedule() unparked the timer thread (tests); racy increments are fine. */
+  private volatile long wakeUps;
 
   /** A clock with its own daemon timer thread named {@code threadName}; the library has one, tests make more. */
   SystemClock(String threadName, long behindNanos, long maxPauseNanos) {
@@ -132,9 +138,11 @@ final class SystemClock implements Clock {
     int depth = e.depth;
     if (deadline < wakeAt) {
       owedFrom(deadline); // it must wake by then
+      wakeUps++;
       LockSupport.unpark(t);
     } else if (depth % WAKE_EVERY == 0) {
       owedFrom(nanoTime()); // it should take the stack now
+      wakeUps++;
       LockSupport.unpark(t);
     }
     if (depth % PACE_EVERY == 0 && busySince != IDLE) {
@@ -196,6 +204,16 @@ final class SystemClock implements Clock {
   /** The number of times a caller of schedule() was paced (for tests). */
   long pauses() {
     return pauses;
+  }
+
+  /** The number of times schedule() unparked the timer thread (for tests). */
+  long wakeUps() {
+    return wakeUps;
+  }
+
+  /** When the timer thread plans to wake up; Long.MIN_VALUE while it works (for tests). */
+  long wakeAt() {
+    return wakeAt;
   }
 
   /** The timer thread, or null before the first schedule() (for tests). */

@@ -24,6 +24,15 @@ import java.util.PriorityQueue;
  *             make up half of it.
  *   runNext:  the owner pops the earliest entry if it is due (or stopped) and runs its task if
  *             its getAndSet wins. runDue(now) is take, runNext until false, nextDeadline.
+ *   horizon:  runDue returns when the owner should look again: the earliest live deadline, or
+ *             earlier the earliest future deadline of an entry it dropped as stopped during the
+ *             call. The clock wakes the owner only for a timer due before that time, so a run of
+ *             timers that are stopped before the owner sees them (withTimeout + cancel, the usual
+ *             case) keeps the owner asleep: each new timer is due no earlier than the ones just
+ *             dropped. Without it the owner, finding nothing live, would plan no wake-up at all
+ *             and the next timer would wake it again, once per timer in the worst case. The
+ *             price is one wake-up at that time if nothing else needs it (then no horizon is
+ *             left: a call that drops no future entry returns the live deadline).
  *
  * Invariants:
  *   - An entry is on the stack or in the heap, never both, and is never taken back once its
@@ -56,6 +65,10 @@ final class TimerQueue {
   private final PriorityQueue<Entry> heap = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
   /** Owner only: the heap size at which the next purge runs. */
   private int purgeAt = PURGE_MIN;
+  /** Owner only, within one runDue: the earliest future deadline of an entry dropped as stopped. */
+  private long horizon = Long.MAX_VALUE;
+  /** Owner only, within one runDue: its {@code now}. */
+  private long passNow;
 
   /**
    * Adds a timer; any thread, lock-free. The returned entry's {@link Entry#depth} is its position
@@ -80,16 +93,28 @@ final class TimerQueue {
   /**
    * Owner only: takes the added entries, then runs (on this thread, one after the other, an
    * exception going to the thread's uncaught-exception handler) the task of every live entry
-   * whose deadline is at or before {@code now}, earliest first. Returns the earliest deadline
-   * still pending, or {@link Long#MAX_VALUE} if none. Not atomic: entries added after the take
-   * wait for the next call, and stop() calls race with each step.
+   * whose deadline is at or before {@code now}, earliest first. Returns when the owner should
+   * call again: the earliest deadline still pending, or earlier the earliest deadline after
+   * {@code now} of an entry this call dropped as stopped (the horizon, see the overview), or
+   * {@link Long#MAX_VALUE} if neither. Not atomic: entries added after the take wait for the next
+   * call, and stop() calls race with each step.
    */
   long runDue(long now) {
+    horizon = Long.MAX_VALUE;
+    passNow = now;
     take();
     while (runNext(now)) {
       // until nothing taken is due
     }
-    return nextDeadline();
+    return Math.min(nextDeadline(), horizon);
+  }
+
+  /** Owner only: notes a stopped entry being dropped (for the horizon). */
+  private void dropped(Entry e) {
+    long d = e.deadline;
+    if (d < horizon && d > passNow) {
+      horizon = d;
+    }
   }
 
   /** Owner only: moves the added entries that are still live into the heap; purges the heap now and then. */
@@ -99,6 +124,8 @@ final class TimerQueue {
       e.next = null;
       if (e.task != null) {
         heap.add(e);
+      } else {
+        dropped(e);
       }
       e = next;
     }
@@ -122,6 +149,7 @@ final class TimerQueue {
         Callbacks.run(task);
         return true;
       }
+      dropped(head);
     }
     return false;
   }
@@ -131,6 +159,7 @@ final class TimerQueue {
     Entry head;
     while ((head = heap.peek()) != null && head.task == null) {
       heap.poll();
+      dropped(head);
     }
     return head == null ? Long.MAX_VALUE : head.deadline;
   }

@@ -124,8 +124,8 @@ final class ValueCtx implements Context {
     Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(key, "key");
     ValueCtx v = new ValueCtx(Tree.unwrap(parent), key, key.check(value));
-    if (Origin.mode != 0) {
-      Diagnostics.valueCreated(v); // where it was derived, for trace(); one static read when off
+    if (!Origin.off()) {
+      Diagnostics.valueCreated(v); // where it was derived, for trace(); a compiled constant when off
     }
     return v;
   }

@@ -302,4 +302,50 @@ class ContextDiagnosticsTest {
     assertEquals(0, Origin.mode);
     assertSame(null, Origin.capture(Clock.system()));
   }
+
+  /**
+   * The gate is a constant in compiled code while off; turning a diagnostic on must still reach
+   * a thread whose creation path was compiled against "off", for the first context it creates
+   * after the switch (in happens-before order), and turning it off must reach it the same way.
+   */
+  @Test
+  void switchReachesCreationCodeCompiledWhileTheGateHadTheOtherValue() throws Exception {
+    CancellableContext root = Context.background().withCancel();
+    java.util.concurrent.SynchronousQueue<Boolean> toCreator = new java.util.concurrent.SynchronousQueue<>();
+    java.util.concurrent.SynchronousQueue<CancellableContext> fromCreator = new java.util.concurrent.SynchronousQueue<>();
+    Thread creator = new Thread(() -> {
+      try {
+        while (toCreator.take()) {
+          for (int i = 0; i < 200_000; i++) { // compiled with the gate as it is now
+            root.withCancel().cancel();
+          }
+          fromCreator.put(root.withCancel()); // warm: the caller switches the gate now
+          toCreator.take();
+          fromCreator.put(root.withCancel()); // the first context after the switch
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "gate-creator");
+    creator.start();
+    try {
+      for (boolean on : new boolean[] {true, false, true, false}) {
+        toCreator.put(true);
+        CancellableContext warm = fromCreator.take();
+        assertEquals(!on, ((CancelCtx) warm).origin() != null, "before the switch");
+        ContextDiagnostics.setTracking(on);
+        toCreator.put(true);
+        CancellableContext first = fromCreator.take();
+        assertEquals(on, ((CancelCtx) first).origin() != null, "the first context after switching tracking " + (on ? "on" : "off"));
+        warm.cancel();
+        first.cancel();
+      }
+      toCreator.put(false);
+      creator.join(TestSupport.LIVENESS.toMillis());
+      assertFalse(creator.isAlive());
+    } finally {
+      creator.interrupt();
+      root.cancel();
+    }
+  }
 }

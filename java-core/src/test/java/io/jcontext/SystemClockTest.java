@@ -141,6 +141,32 @@ class SystemClockTest {
   }
 
   /**
+   * Timers of the same length created and stopped one after another (withTimeout + cancel) do
+   * not wake the timer thread: once it has dropped one stopped timer it sleeps until that
+   * deadline, and every later one is due after it. Before the horizon the thread, finding nothing
+   * live, parked for good and the next schedule woke it: here that was one wake-up per timer.
+   * A timer due before the horizon still wakes it and fires.
+   */
+  @Test
+  void timersStoppedBeforeTheThreadSeesThemDoNotWakeIt() throws Exception {
+    SystemClock c = clock("test-timer-horizon", NEVER_BEHIND, 0);
+    c.schedule(c.nanoTime() + HOUR, () -> {}).stop();
+    Thread t = c.timerThread();
+    eventually("the timer thread parks with a planned wake-up",
+        () -> c.wakeAt() != Long.MIN_VALUE && t.getState() != Thread.State.RUNNABLE);
+    long before = c.wakeUps();
+    for (int i = 0; i < 1_000; i++) { // fewer than a full stack (the thread is woken every 1 024 pushes)
+      assertTrue(c.schedule(c.nanoTime() + HOUR, () -> {}).stop());
+      // the thread may wake on its own (a spurious wake-up), but no schedule may wake it
+      assertEquals(before, c.wakeUps(), "schedule " + i + " woke the timer thread");
+    }
+    CountDownLatch fired = new CountDownLatch(1);
+    c.schedule(c.nanoTime(), fired::countDown);
+    assertTrue(fired.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS), "a timer due now waits for the horizon");
+    assertEquals(before + 1, c.wakeUps());
+  }
+
+  /**
    * Keeps the timer thread of {@code c} busy (RUNNABLE, spinning) in a task until {@code release}
    * is set; returns when it is busy.
    */

@@ -87,13 +87,47 @@ class TimerQueueTest {
     for (int i = 0; i < 9_999; i++) {
       assertTrue(entries.get(i).stop());
     }
+    assertEquals(100, queue.runDue(0), "the pass that drops them looks again at the earliest (the horizon)");
     assertEquals(100 + 9_999, queue.runDue(0), "stopped heads are skipped");
     for (int i = 0; i < 5_000; i++) {
       add(20_000 + i).stop(); // taken already stopped: never ordered
     }
-    assertEquals(100 + 9_999, queue.runDue(0));
+    assertEquals(100 + 9_999, queue.runDue(0), "the live deadline is earlier than the horizon");
     queue.runDue(Long.MAX_VALUE);
     assertEquals(List.of(100L + 9_999), ran);
+  }
+
+  /**
+   * The horizon: a pass that drops timers stopped before they were due asks to be called again
+   * at the earliest of their deadlines (not at "never"), so that the clock does not wake its
+   * thread for each of the next timers of the same length; a pass that drops none has no horizon,
+   * and timers stopped after their deadline make none.
+   */
+  @Test
+  void passThatDropsStoppedTimersAsksAgainAtTheirEarliestFutureDeadline() {
+    assertEquals(Long.MAX_VALUE, queue.runDue(0), "empty");
+    add(500).stop();
+    add(300).stop();
+    add(400).stop();
+    assertEquals(300, queue.runDue(100), "taken already stopped");
+    assertEquals(Long.MAX_VALUE, queue.runDue(100), "nothing dropped this time: no horizon");
+
+    TimerQueue.Entry a = add(700);
+    TimerQueue.Entry b = add(600);
+    assertEquals(600, queue.runDue(100), "both live, ordered");
+    assertTrue(b.stop());
+    assertTrue(a.stop());
+    assertEquals(600, queue.runDue(100), "dropped from the heap");
+    assertEquals(Long.MAX_VALUE, queue.runDue(100));
+
+    add(50).stop(); // due before now: no horizon
+    TimerQueue.Entry live = add(900);
+    add(800).stop();
+    assertEquals(800, queue.runDue(100), "the horizon is earlier than the live deadline");
+    assertEquals(900, queue.runDue(100));
+    assertTrue(live.stop());
+    assertEquals(Long.MAX_VALUE, queue.runDue(900), "dropped when due: no horizon");
+    assertEquals(List.of(), ran);
   }
 
   @Test
