@@ -310,13 +310,14 @@ class ContextDiagnosticsTest {
    */
   @Test
   void switchReachesCreationCodeCompiledWhileTheGateHadTheOtherValue() throws Exception {
+    ContextDiagnostics.setSamplingRate(Integer.MAX_VALUE); // origins without stack walks: this is about the gate
     CancellableContext root = Context.background().withCancel();
     java.util.concurrent.SynchronousQueue<Boolean> toCreator = new java.util.concurrent.SynchronousQueue<>();
     java.util.concurrent.SynchronousQueue<CancellableContext> fromCreator = new java.util.concurrent.SynchronousQueue<>();
     Thread creator = new Thread(() -> {
       try {
         while (toCreator.take()) {
-          for (int i = 0; i < 200_000; i++) { // compiled with the gate as it is now
+          for (int i = 0; i < 100_000; i++) { // compiled with the gate as it is now
             root.withCancel().cancel();
           }
           fromCreator.put(root.withCancel()); // warm: the caller switches the gate now

@@ -163,7 +163,7 @@ class SystemClockTest {
     CountDownLatch fired = new CountDownLatch(1);
     c.schedule(c.nanoTime(), fired::countDown);
     assertTrue(fired.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS), "a timer due now waits for the horizon");
-    assertEquals(before + 1, c.wakeUps());
+    assertTrue(c.wakeUps() <= before + 1, "one wake-up at most (none if the thread was awake)");
   }
 
   /**
