@@ -69,7 +69,7 @@ public final class HttpHelperPairedMain {
   private static final byte[] OK = "ok".getBytes();
 
   public static void main(String[] args) throws Exception {
-    int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 40_000;
+    int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     String[] shapes = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[] {"full"};
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.err.println("without -Dsun.net.httpserver.nodelay=true every GET meets Nagle's 40 ms");
@@ -93,6 +93,54 @@ public final class HttpHelperPairedMain {
     server.createContext("/i", handler).getFilters()
         .add(ContextHttpFilter.create(Context.background()).withPolicy(BudgetPolicy.ignore())
             .withValues(HttpHelperBenchmark.ID));
+    // Probes (not the library): what one piece of the filter's work costs between requests.
+    java.util.Map<Object, Object> map = new java.util.concurrent.ConcurrentHashMap<>();
+    server.createContext("/m", exchange -> {
+      map.put(exchange, exchange);
+      try {
+        map.get(exchange);
+        handler.handle(exchange);
+      } finally {
+        map.remove(exchange);
+      }
+    });
+    server.createContext("/c", exchange -> {
+      CancellableContext c = Context.background().withCancel();
+      try {
+        handler.handle(exchange);
+      } finally {
+        c.cancel();
+      }
+    });
+    server.createContext("/t", exchange -> {
+      CancellableContext c = Context.background().withTimeout(Duration.ofHours(1));
+      try {
+        handler.handle(exchange);
+      } finally {
+        c.cancel();
+      }
+    });
+    server.createContext("/h", exchange -> {
+      exchange.getRequestHeaders().getFirst("Request-Budget-Ms");
+      exchange.getRequestHeaders().getFirst("X-Request-Id");
+      handler.handle(exchange);
+    });
+    server.createContext("/g", exchange -> {
+      String budget = null;
+      String id = null;
+      for (Map.Entry<String, java.util.List<String>> e : exchange.getRequestHeaders().entrySet()) {
+        String k = e.getKey();
+        if (budget == null && k.equalsIgnoreCase("Request-Budget-Ms")) {
+          budget = e.getValue().get(0);
+        } else if (id == null && k.equalsIgnoreCase("X-Request-Id")) {
+          id = e.getValue().get(0);
+        }
+      }
+      if (budget == id) {
+        throw new IllegalStateException();
+      }
+      handler.handle(exchange);
+    });
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -117,6 +165,11 @@ public final class HttpHelperPairedMain {
             .header("Request-Budget-Ms", "3599999").header(HttpHelperBenchmark.ID.name(), "r-1").build();
         HttpRequest sameToI = HttpRequest.newBuilder(URI.create(base + "/i"))
             .header("Request-Budget-Ms", "3599999").header(HttpHelperBenchmark.ID.name(), "r-1").build();
+        HttpRequest probeM = withPath(same, base + "/m");
+        HttpRequest probeC = withPath(same, base + "/c");
+        HttpRequest probeT = withPath(same, base + "/t");
+        HttpRequest probeH = withPath(same, base + "/h");
+        HttpRequest probeG = withPath(same, base + "/g");
         Get baseline = () -> client.send(same, discard).statusCode();
         Get treatment;
         switch (shape) {
@@ -128,6 +181,11 @@ public final class HttpHelperPairedMain {
             treatment = () -> helper.send(noDeadline, toF, discard).statusCode();
             break;
           case "ignore": treatment = () -> helper.send(ctx, toI, discard).statusCode(); break;
+          case "probe-map": treatment = () -> client.send(probeM, discard).statusCode(); break;
+          case "probe-cancel": treatment = () -> client.send(probeC, discard).statusCode(); break;
+          case "probe-timeout": treatment = () -> client.send(probeT, discard).statusCode(); break;
+          case "probe-headers": treatment = () -> client.send(probeH, discard).statusCode(); break;
+          case "probe-scan": treatment = () -> client.send(probeG, discard).statusCode(); break;
           case "filterignore": treatment = () -> client.send(sameToI, discard).statusCode(); break;
           case "timer": // the server's deadline timer alone: helper to the filter, ignoring or trusting the budget
             baseline = () -> helper.send(ctx, toI, discard).statusCode();
@@ -223,6 +281,27 @@ public final class HttpHelperPairedMain {
         + "median %+6.2f us, 95%% CI [%+6.2f, %+6.2f]%n",
         mean, mean - half, mean + half, sd, sorted[pairs / 2], sorted[Math.max(0, lo)],
         sorted[Math.min(pairs - 1, hi)]);
+    // 1 % trimmed mean (each side) with the Tukey-McLaughlin standard error (winsorized variance):
+    // the network's rare millisecond stalls widen the plain mean's interval most.
+    int g = pairs / 100;
+    double tsum = 0;
+    for (int i = g; i < pairs - g; i++) {
+      tsum += sorted[i];
+    }
+    double tmean = tsum / (pairs - 2 * g);
+    double wmean = 0;
+    for (int i = 0; i < pairs; i++) {
+      wmean += sorted[Math.min(Math.max(i, g), pairs - 1 - g)];
+    }
+    wmean /= pairs;
+    double wvar = 0;
+    for (int i = 0; i < pairs; i++) {
+      double w = sorted[Math.min(Math.max(i, g), pairs - 1 - g)];
+      wvar += (w - wmean) * (w - wmean);
+    }
+    double tse = Math.sqrt(wvar / (pairs - 1)) / ((1 - 2.0 * g / pairs) * Math.sqrt(pairs));
+    System.out.printf("  treatment - baseline: 1%%-trimmed mean %+6.2f us, 95%% CI [%+6.2f, %+6.2f]%n",
+        tmean, tmean - 1.96 * tse, tmean + 1.96 * tse);
     System.out.printf("  timer thread CPU per pair: %.3f us%n", timerCpu / 1e3 / pairs);
     System.out.printf("  context switches per request (voluntary/involuntary), %d requests per block:%n", block);
     double cpuA = 0;
@@ -245,6 +324,10 @@ public final class HttpHelperPairedMain {
       cpuB += tc;
     }
     System.out.printf("    %-16s baseline CPU %6.2f us   treatment CPU %6.2f us (all threads, per request)%n", "total", cpuA, cpuB);
+  }
+
+  private static HttpRequest withPath(HttpRequest request, String uri) {
+    return HttpRequest.newBuilder(request, (n, v) -> true).uri(URI.create(uri)).build();
   }
 
   private static long time(Get g) throws Exception {
