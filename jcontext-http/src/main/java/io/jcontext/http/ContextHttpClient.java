@@ -32,7 +32,11 @@ import java.util.concurrent.ExecutionException;
  *       {@code ctx.err()}, and the connection is closed (HTTP/1.1) or the stream reset (HTTP/2), so
  *       the server sees the client go away.</li>
  * </ul>
- * The registration on the context is removed when the exchange ends, however it ends.
+ * The registration on the context is removed when the exchange ends, however it ends. The
+ * request the JDK client gets is a view of the caller's with these headers (see
+ * {@link ContextRequest}); the client validates its headers as it does any request's, so a value
+ * declared under a restricted header name makes {@code send} and {@code sendAsync} throw
+ * {@link IllegalArgumentException}.
  *
  * <p><b>Why {@link #send} blocks on the calling thread over HTTP/1.1.</b> The JDK's
  * {@code HttpClient.sendAsync} starts every exchange on the client's executor and completes its
