@@ -463,6 +463,8 @@ class EndToEndTest {
    * The slow cancels come in bursts, all of them waiting to run; a per-cancel bound would test
    * the machine's scheduler, not the library. The median tests the library's path and stays
    * meaningful: a hop that waited for a timer, a poll or a thread pool would move every cancel.
+   * {@link #cancelHopLatencies} times each hop of 500 cancels: none waits for anything but its
+   * threads being scheduled (figures in BENCHMARKS.md, branch {@code http}).
    */
   @Test
   void clientCancelReachesBWithinAHundredMillisAndEveryHopSaysTheClientCancelled() throws Exception {
