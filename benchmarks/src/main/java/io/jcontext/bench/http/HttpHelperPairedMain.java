@@ -51,7 +51,15 @@ import java.util.concurrent.Executors;
  *       baseline sends only the id header. No budget header, so no server deadline timer.</li>
  *   <li>{@code ignore}: helper (deadline + id) → filter route whose policy ignores the budget
  *       (the request context has no deadline timer).</li>
+ *   <li>{@code timer}: helper to the filter trusting the budget, against the same to the filter
+ *       ignoring it: the server's deadline timer and the timer thread's wake-ups.</li>
  *   <li>{@code aa}: the baseline against itself (the method's own bias; should be 0).</li>
+ *   <li>Pieces, each against the baseline: {@code copy} (the plain client sending a copy made by
+ *       {@code HttpRequest.newBuilder(request, filter)}), {@code fresh} (a request built anew),
+ *       {@code register} (an {@code onDone} registration around the plain send),
+ *       {@code filterignore} (the plain client to the budget-ignoring filter), and
+ *       {@code probe-headers}, {@code probe-scan}, {@code probe-map}, {@code probe-timeout},
+ *       {@code probe-cancel} (routes without the filter doing one piece of its work).</li>
  * </ul>
  * Before the timed pairs it also counts, per thread of this JVM, the context switches (from
  * {@code /proc/self/task/*}/status, Linux only) of a block of baseline requests and of a block
