@@ -12,6 +12,9 @@
 #   benchmarks/run.sh soak [SECONDS] [jcontext|grpc|both] [RATES]  io.jcontext.bench.scale.DeadlineSoakMain:
 #                                  deadline lateness, 4 creators, at RATES M/s (default 0.4,1,2,0; 0 = unthrottled),
 #                                  beside grpc; default 20 s per rate (~4 min), e.g. 'soak 3' for a smoke run
+#   benchmarks/run.sh http-paired [PAIRS] [SHAPES]  io.jcontext.bench.http.HttpHelperPairedMain: the HTTP helper's
+#                                  cost on a loopback GET, paired interleaved requests, mean/median with 95 % CI
+#                                  (default 100000 pairs, shape full; ~1 min per shape at 2 CPUs)
 #
 # Environment:
 #   JC_BUILD_DIR   Maven build folder of the module (default: target), passed as -Djc.build.dir
@@ -36,7 +39,7 @@ fi
 
 profile="${1:-}"
 if [[ -z "$profile" ]]; then
-  sed -n '2,19p' "$0"
+  sed -n '2,22p' "$0"
   exit 2
 fi
 shift
@@ -128,8 +131,12 @@ case "$profile" in
   soak)
     run_soak "$@"
     ;;
+  http-paired)
+    "$java" -Dsun.net.httpserver.nodelay=true -cp "$jar" io.jcontext.bench.http.HttpHelperPairedMain "$@" \
+      2>&1 | tee "$results/http-paired-jdk$jdk-$stamp.log"
+    ;;
   *)
-    echo "unknown profile '$profile': smoke, quick, full, jmh, scale, cpu or soak" >&2
+    echo "unknown profile '$profile': smoke, quick, full, jmh, scale, cpu, soak or http-paired" >&2
     exit 2
     ;;
 esac

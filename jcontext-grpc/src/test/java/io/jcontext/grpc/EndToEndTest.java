@@ -81,8 +81,17 @@ class EndToEndTest {
   static final Duration HTTP_RESERVE = Duration.ofMillis(300);
   static final Duration GRPC_RESERVE = Duration.ofMillis(50);
 
+  /** When Jetty reported each request's client gone (System.nanoTime()), by request id: the cancel's first hop. */
+  static final Map<String, Long> JETTY_SAW_GONE = new ConcurrentHashMap<>();
+
   static final DisconnectSignal JETTY = (request, gone) -> {
-    ServletContextRequest.getServletContextRequest(request).addFailureListener(gone);
+    String id = request.getHeader("X-Request-Id");
+    ServletContextRequest.getServletContextRequest(request).addFailureListener(failure -> {
+      if (id != null) {
+        JETTY_SAW_GONE.putIfAbsent(id, System.nanoTime());
+      }
+      gone.accept(failure);
+    });
     return () -> false;
   };
 
@@ -359,12 +368,22 @@ class EndToEndTest {
 
   /** Cancels one blocked request from the HTTP client; returns how long the cancel took to reach B. */
   long cancelOnce(String id) throws Exception {
+    return cancelHops(id)[4] / 1_000_000;
+  }
+
+  /**
+   * Cancels one blocked request from the HTTP client; returns the nanoseconds from the cancel to
+   * Jetty's report of the stream reset, to the return of {@code cancel()} (whose callbacks include
+   * the helper's abort of the JDK exchange), to the edge's context being done, to A's, to B's.
+   */
+  long[] cancelHops(String id) throws Exception {
     CancellableContext ctx = Context.background().withCancel();
     CompletableFuture<HttpResponse<String>> r = client.sendAsync(ctx.withValue(REQUEST_ID, id),
         request("block"), HttpResponse.BodyHandlers.ofString());
     Hop b = entered(id).get(LIVENESS.toSeconds(), TimeUnit.SECONDS);
     long cancelledAt = System.nanoTime();
     ctx.cancel(new IllegalStateException("the user closed the tab"));
+    long cancelReturned = System.nanoTime(); // the helper's abort ran inside cancel: the JDK's synchronous part
     b.finished.get(LIVENESS.toSeconds(), TimeUnit.SECONDS);
     assertInstanceOf(ContextCancelledException.class, b.err);
     assertInstanceOf(ClientCancelledException.class, b.cause);
@@ -380,7 +399,47 @@ class EndToEndTest {
     assertTrue(r.isCompletedExceptionally());
     // B's onDone callback may run after B's handler has been woken: wait for the time it records
     eventually("B recorded when it saw the cancel", () -> b.doneAt != 0);
-    return TimeUnit.NANOSECONDS.toMillis(b.doneAt - cancelledAt);
+    eventually("every hop recorded when it saw the cancel", () -> a.doneAt != 0 && e.doneAt != 0);
+    eventually("Jetty reported the client gone", () -> JETTY_SAW_GONE.containsKey(id));
+    return new long[] {JETTY_SAW_GONE.get(id) - cancelledAt, cancelReturned - cancelledAt, e.doneAt - cancelledAt,
+        a.doneAt - cancelledAt, b.doneAt - cancelledAt};
+  }
+
+  /**
+   * Not a test of speed (it asserts none): the per-hop latencies of many client cancels, printed
+   * as a distribution, to tell a hop that waits for a timer, a poll or a pool from one that only
+   * waits for its thread to be scheduled. Off unless {@code -Djc.cancelHops=N} (N cancels):
+   * <pre>mvn -pl jcontext-grpc -am test -Dtest=EndToEndTest#cancelHopLatencies -Djc.cancelHops=500 -Dsurefire.failIfNoSpecifiedTests=false</pre>
+   */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "jc.cancelHops", matches = "[0-9]+")
+  void cancelHopLatencies() throws Exception {
+    int n = Integer.parseInt(System.getProperty("jc.cancelHops"));
+    for (int i = 0; i < 20; i++) {
+      cancelHops("r-hops-warm-up-" + i);
+    }
+    String[] names = {"cancel() call returns", "cancel -> Jetty sees the reset", "Jetty -> edge context done",
+        "edge -> A context done", "A -> B context done", "cancel -> B (total)"};
+    long[][] hops = new long[names.length][n];
+    for (int i = 0; i < n; i++) {
+      long[] at = cancelHops("r-hops-" + i);
+      hops[0][i] = at[1];
+      hops[1][i] = at[0];
+      hops[2][i] = at[2] - at[0];
+      hops[3][i] = at[3] - at[2];
+      hops[4][i] = at[4] - at[3];
+      hops[5][i] = at[4];
+    }
+    System.out.printf("%d cancels, %s, load average %.2f%n", n, Runtime.version(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.printf("%-32s %9s %9s %9s %9s %9s %9s%n", "hop (us)", "min", "p10", "median", "p90", "p99", "max");
+    for (int h = 0; h < names.length; h++) {
+      long[] x = hops[h].clone();
+      java.util.Arrays.sort(x);
+      System.out.printf("%-32s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", names[h], x[0] / 1e3, x[n / 10] / 1e3,
+          x[n / 2] / 1e3, x[n * 9 / 10] / 1e3, x[Math.min(n - 1, n * 99 / 100)] / 1e3, x[n - 1] / 1e3);
+    }
+    assertNothingRetained();
   }
 
   /**
@@ -404,6 +463,8 @@ class EndToEndTest {
    * The slow cancels come in bursts, all of them waiting to run; a per-cancel bound would test
    * the machine's scheduler, not the library. The median tests the library's path and stays
    * meaningful: a hop that waited for a timer, a poll or a thread pool would move every cancel.
+   * {@link #cancelHopLatencies} times each hop of 500 cancels: none waits for anything but its
+   * threads being scheduled (figures in BENCHMARKS.md, branch {@code http}).
    */
   @Test
   void clientCancelReachesBWithinAHundredMillisAndEveryHopSaysTheClientCancelled() throws Exception {

@@ -5,11 +5,15 @@ import io.jcontext.ContextException;
 import io.jcontext.Stop;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,7 +32,11 @@ import java.util.concurrent.ExecutionException;
  *       {@code ctx.err()}, and the connection is closed (HTTP/1.1) or the stream reset (HTTP/2), so
  *       the server sees the client go away.</li>
  * </ul>
- * The registration on the context is removed when the exchange ends, however it ends.
+ * The registration on the context is removed when the exchange ends, however it ends. The
+ * request the JDK client gets is a view of the caller's with these headers (see
+ * {@link ContextRequest}); the client validates its headers as it does any request's, so a value
+ * declared under a restricted header name makes {@code send} and {@code sendAsync} throw
+ * {@link IllegalArgumentException}.
  *
  * <p><b>Why {@link #send} blocks on the calling thread over HTTP/1.1.</b> The JDK's
  * {@code HttpClient.sendAsync} starts every exchange on the client's executor and completes its
@@ -217,21 +225,41 @@ public final class ContextHttpClient {
     return result;
   }
 
-  /** Returns {@code request} with the budget header and the value headers of {@code ctx}. */
+  /**
+   * Returns {@code request} with the budget header and the value headers of {@code ctx}, replacing
+   * the request's own headers of those names (a view of it: see {@link ContextRequest}).
+   */
   HttpRequest prepare(Context ctx, HttpRequest request) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(request,
-        (name, value) -> !name.equalsIgnoreCase(BudgetHeader.NAME) && !isValueHeader(name));
+    Map<String, List<String>> own = request.headers().map();
+    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (!own.isEmpty()) {
+      for (Map.Entry<String, List<String>> e : own.entrySet()) {
+        String name = e.getKey();
+        if (!name.equalsIgnoreCase(BudgetHeader.NAME) && !isValueHeader(name)) {
+          map.put(name, e.getValue());
+        }
+      }
+    }
     Duration remaining = ctx.remaining();
     if (remaining != null) {
-      b.header(BudgetHeader.NAME, BudgetHeader.format(remaining.minus(reserve)));
+      map.put(BudgetHeader.NAME, List.of(BudgetHeader.format(remaining.minus(reserve))));
     }
     for (HeaderValue<?> v : values) {
       String text = v.encode(ctx);
       if (text != null) {
-        b.header(v.name(), text);
+        List<String> before = map.putIfAbsent(v.name(), List.of(text));
+        if (before != null) { // two values declared under one name: both are sent, as the builder would
+          List<String> both = new ArrayList<>(before);
+          both.add(text);
+          map.put(v.name(), both);
+        }
       }
     }
-    return b.build();
+    return new ContextRequest(request, HttpHeaders.of(map, ContextHttpClient::anyHeader));
+  }
+
+  private static boolean anyHeader(String name, String value) {
+    return true; // the client validates them for the exchange, as it does every request's
   }
 
   private boolean isValueHeader(String name) {

@@ -2,6 +2,7 @@ package io.jcontext.http;
 
 import io.jcontext.BudgetPolicy;
 import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import io.jcontext.Context;
 import java.io.IOException;
@@ -71,7 +72,8 @@ public final class ContextHttpFilter extends Filter {
 
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-    RequestContexts.Request request = contexts.open(name -> exchange.getRequestHeaders().getFirst(name));
+    Headers headers = exchange.getRequestHeaders(); // once: the JDK server may wrap them anew per call
+    RequestContexts.Request request = contexts.open(headers::getFirst);
     Context outer = CONTEXTS.put(exchange, request.ctx); // non-null only under a second filter
     try {
       chain.doFilter(exchange);

@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code client_plain} / {@code client_jcontext}: {@code HttpClient.send} of an HTTP/1.1
  *       client that answers at once, called directly or through {@code ContextHttpClient.send}
- *       with the context of {@link HttpHelperBenchmark} (a deadline and a request id): the copied
+ *       with the context of {@link HttpHelperBenchmark} (a deadline and a request id): the sent
  *       request with the budget and id headers, the abort registration and its removal.</li>
  *   <li>{@code server_plain} / {@code server_jcontext}: a handler given an exchange that carries
  *       those two headers, called through a filter chain without or with
