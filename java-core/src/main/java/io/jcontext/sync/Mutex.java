@@ -38,10 +38,12 @@ import org.jspecify.annotations.Nullable;
  *       ("barging": a free mutex goes to whoever takes it, one CAS, even with waiters in line).
  *       A woken waiter that loses stays first in line and waits again. This keeps throughput
  *       close to a non-fair lock: a running thread does not wait for a parked one to wake up.
- *       A thread that finds the mutex held first spins for a few microseconds (up to 100
- *       {@link Thread#onSpinWait()} pauses; none on a single processor) and takes it if it
- *       comes free, before it joins the line; a woken waiter spins the same way before it
- *       retries.
+ *       A thread that finds the mutex held joins the line at once, without spinning (as
+ *       {@link java.util.concurrent.locks.ReentrantLock}; Go's {@code sync.Mutex} spins here,
+ *       which on a mutex taken back at once by its holder turns every free instant into a
+ *       hand-over between cores); a woken waiter spins for a few microseconds (up to 100
+ *       {@link Thread#onSpinWait()} pauses; none on a single processor) and takes the mutex if
+ *       it comes free, before it retries.
  *       A suspended coroutine first in line is instead handed the mutex by the unlocking call,
  *       which does not free it then, so its resumption always carries the mutex: a coroutine
  *       cancelled after it was resumed gives the mutex back through its cancellation hook, and

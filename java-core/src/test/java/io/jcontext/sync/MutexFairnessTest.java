@@ -88,4 +88,32 @@ class MutexFairnessTest {
     }
     assertTrue(barged > 0, "normal mode never let a newcomer take the freed mutex");
   }
+
+  /**
+   * A thread that finds the mutex held joins the line at once, without spinning first (only a
+   * woken waiter spins). The spin bound is set so high that a newcomer spinning before it queues
+   * (Go's model, this engine before) would not be queued within the liveness bound: the newcomer
+   * must still be seen in line while the mutex stays held, and then get it when it is freed.
+   */
+  @Test
+  void threadFindingTheMutexHeldQueuesWithoutSpinning() throws Exception {
+    int before = PermitQueue.spins;
+    PermitQueue.spins = Integer.MAX_VALUE;
+    try {
+      Mutex m = Mutex.create();
+      m.lock(BG);
+      TestThreads.Started newcomer = start(() -> {
+        m.lock(BG);
+        m.unlock();
+      });
+      eventually("newcomer in line while the mutex is held", () -> m.waiters() == 1);
+      assertTrue(m.isLocked());
+      m.unlock(); // wakes it; its spin after the wake finds the mutex free at once
+      newcomer.join();
+      assertFalse(m.isLocked());
+      assertEquals(0, m.waiters());
+    } finally {
+      PermitQueue.spins = before;
+    }
+  }
 }
