@@ -68,10 +68,10 @@ final class Origin {
   }
 
   /**
-   * The gate: returns null unless a diagnostic wants this context's origin, or a flight recording
-   * records {@code io.jcontext.ContextCancelled} (whose {@code lived} field needs the creation
-   * time; no site then). Off, that is one static read, and one test of the event's enabled state
-   * that the JIT folds to a field read (a constant while no recording ever ran).
+   * The record for a new context: null unless a diagnostic wants this context's origin, or a
+   * flight recording records {@code io.jcontext.ContextCancelled} (whose {@code lived} field needs
+   * the creation time; no site then). Called only behind the gate ({@link #off} false), so it
+   * reads {@link #mode} for which of them asks.
    */
   static Origin capture(Clock clock) {
     int m = mode;
