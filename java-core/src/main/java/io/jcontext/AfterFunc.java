@@ -40,7 +40,7 @@ final class AfterFunc extends Node implements Stop {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(executor, "executor");
-    Context source = Tree.source(Tree.unwrap(ctx));
+    Context source = Tree.source(ctx);
     if (source instanceof CancelCtx) {
       CancelCtx owner = (CancelCtx) source;
       AfterFunc node = new AfterFunc(owner, action, executor);

@@ -174,7 +174,7 @@ class CancelCtx extends Node implements CancellableContext {
   }
 
   static CancellableContext withCancel(Context parent) {
-    parent = Tree.unwrap(Objects.requireNonNull(parent, "parent"));
+    Objects.requireNonNull(parent, "parent");
     CancelCtx c = new CancelCtx(parent, Tree.clockOf(parent), Tree.deadlineOf(parent));
     c.propagate();
     return c.exposed();

@@ -3,8 +3,10 @@ package io.jcontext;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * detection is on: the user's handle on a {@link CancelCtx}, watched by a weak reference
  * ({@link Watch}). Reclaiming the handle while the context is still live is the report.
  *
- * <p>It behaves exactly as the context: every method delegates, and the library never lets it be
- * a parent (every creation unwraps it, see {@link Tree#unwrap}), so children are children of the
- * context itself and do not keep the handle reachable. Its identity is its own: two handles are
+ * <p>It behaves exactly as the context: every method delegates, and it is never a parent: each
+ * derive method (and {@code afterFunc}) is the context's own, so children are children of the
+ * context itself and do not keep the handle reachable. (The derive factories can therefore take
+ * {@code this} as it is, with no test of the parent's type on the creation path; only a
+ * {@link ChildContext}, whose parent comes from outside, unwraps it with {@link Tree#unwrap}.) Its identity is its own: two handles are
  * never equal. Thread-safe as the context.
  */
 final class CancelHandle implements CancellableContext {
@@ -100,6 +104,51 @@ final class CancelHandle implements CancellableContext {
   @Override
   public Clock clock() {
     return inner.clock;
+  }
+
+  @Override
+  public CancellableContext withCancel() {
+    return inner.withCancel();
+  }
+
+  @Override
+  public CancellableContext withDeadline(Instant deadline) {
+    return inner.withDeadline(deadline);
+  }
+
+  @Override
+  public CancellableContext withDeadline(Instant deadline, @Nullable Throwable cause) {
+    return inner.withDeadline(deadline, cause);
+  }
+
+  @Override
+  public CancellableContext withTimeout(Duration timeout) {
+    return inner.withTimeout(timeout);
+  }
+
+  @Override
+  public CancellableContext withTimeout(Duration timeout, @Nullable Throwable cause) {
+    return inner.withTimeout(timeout, cause);
+  }
+
+  @Override
+  public <T> Context withValue(Key<T> key, @Nullable T value) {
+    return inner.withValue(key, value);
+  }
+
+  @Override
+  public Context withoutCancel() {
+    return inner.withoutCancel();
+  }
+
+  @Override
+  public Stop afterFunc(Runnable action) {
+    return inner.afterFunc(action);
+  }
+
+  @Override
+  public Stop afterFunc(Runnable action, Executor executor) {
+    return inner.afterFunc(action, executor);
   }
 
   @Override

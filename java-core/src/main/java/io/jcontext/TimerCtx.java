@@ -27,14 +27,14 @@ final class TimerCtx extends CancelCtx implements Runnable {
   }
 
   static CancellableContext withDeadline(Context parent, Instant deadline, Throwable cause) {
-    parent = Tree.unwrap(Objects.requireNonNull(parent, "parent"));
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(deadline, "deadline");
     Clock clock = Tree.clockOf(parent);
     return create(parent, clock, Nanos.ofInstant(deadline), cause, clock.nanoTime()).exposed();
   }
 
   static CancellableContext withTimeout(Context parent, Duration timeout, Throwable cause) {
-    parent = Tree.unwrap(Objects.requireNonNull(parent, "parent"));
+    Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(timeout, "timeout");
     Clock clock = Tree.clockOf(parent);
     long now = clock.nanoTime();

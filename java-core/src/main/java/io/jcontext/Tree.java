@@ -11,8 +11,9 @@ final class Tree {
   private Tree() {}
 
   /**
-   * Returns the context a lost-cancel handle stands for, else {@code c}: every creation unwraps
-   * its parent, so a handle is never the parent of anything (see {@link CancelHandle}).
+   * Returns the context a lost-cancel handle stands for, else {@code c}. For the places that take a
+   * context from outside the derive methods (a {@link ChildContext}'s parent, a diagnostic's
+   * argument); a handle's own derive methods already derive from the context it stands for.
    */
   static Context unwrap(Context c) {
     return c instanceof CancelHandle ? ((CancelHandle) c).inner : c;

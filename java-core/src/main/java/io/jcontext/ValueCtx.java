@@ -123,7 +123,7 @@ final class ValueCtx implements Context {
   static <T> Context withValue(Context parent, Key<T> key, T value) {
     Objects.requireNonNull(parent, "parent");
     Objects.requireNonNull(key, "key");
-    ValueCtx v = new ValueCtx(Tree.unwrap(parent), key, key.check(value));
+    ValueCtx v = new ValueCtx(parent, key, key.check(value));
     if (!Origin.off()) {
       Diagnostics.valueCreated(v); // where it was derived, for trace(); a compiled constant when off
     }

@@ -16,7 +16,7 @@ final class WithoutCancelCtx extends NeverDoneCtx {
   }
 
   static Context of(Context parent) {
-    return new WithoutCancelCtx(Tree.unwrap(Objects.requireNonNull(parent, "parent")));
+    return new WithoutCancelCtx(Objects.requireNonNull(parent, "parent"));
   }
 
   @Override

@@ -14,8 +14,10 @@ import io.jcontext.diagnostics.DiagnosticReport;
 import io.jcontext.testing.Bubble;
 import io.jcontext.testing.VirtualClock;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,6 +159,9 @@ class LostCancelTest {
     assertEquals("ann", value.value(USER));
     assertSame(inner, ((WithoutCancelCtx) h.withoutCancel()).parent);
     assertSame(inner, ((CancelCtx) Tree.unwrap(h.withDeadline(clock.now().plusSeconds(60)))).parent);
+    assertSame(inner, ((CancelCtx) Tree.unwrap(h.withDeadline(clock.now().plusSeconds(60), new Exception("d")))).parent);
+    assertSame(inner, ((CancelCtx) Tree.unwrap(h.withTimeout(Duration.ofSeconds(60)))).parent);
+    assertSame(inner, ((CancelCtx) Tree.unwrap(h.withTimeout(Duration.ofSeconds(60), new Exception("t")))).parent);
     Integration integration = new Integration(h);
     assertSame(inner, integration.parent);
     assertEquals(h.deadline(), integration.deadline());
@@ -194,6 +199,24 @@ class LostCancelTest {
     try (CancellableContext h3 = root.withCancel()) {
       assertFalse(h3.isDone());
     }
+  }
+
+  /**
+   * The derive factories take their parent as it is (no type test on the creation path), so a
+   * handle must never reach them as {@code this}: each derive method, and afterFunc, is the
+   * context's own. Fails for a derive method added to Context and not delegated here.
+   */
+  @Test
+  void everyDeriveMethodOfAHandleIsTheContextsOwn() throws Exception {
+    List<String> inherited = new ArrayList<>();
+    for (Method m : Context.class.getMethods()) {
+      if (m.isDefault() && (m.getName().startsWith("with") || m.getName().equals("afterFunc"))
+          && CancelHandle.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass()
+              != CancelHandle.class) {
+        inherited.add(m.toString());
+      }
+    }
+    assertEquals(List.of(), inherited, "derive methods a handle inherits from Context");
   }
 
   @Test
