@@ -3,12 +3,14 @@
 headline.tsv, with jcontext and its peer side by side on each JDK, the ratio, the allocation and
 whether the target is met on every JDK given.
 
-headline.tsv has four tab-separated columns (lines starting with # are comments):
+headline.tsv has four or five tab-separated columns (lines starting with # are comments):
   shape label | jcontext benchmark (Class.method) | peer benchmark (Class.method, or -) | target
+  | JMH forks (optional, used by run.sh only)
 A target is `ratio<=X` (jcontext time / peer time, mean scores), `ns<=X` (jcontext time) or
 `delta<=X` (jcontext time - peer time, in ns: the cost added to a baseline).
 
-Usage: headline.py headline.tsv jdk17.json [jdk25.json ...]
+Usage: headline.py headline.tsv result.json...  (several files of one JDK are merged; one column
+per JDK, in the order the JDKs first appear)
 """
 import json
 import sys
@@ -34,7 +36,11 @@ def fmt(x):
 
 
 def main(targets_path, result_paths):
-    results = [load(p) for p in result_paths]
+    merged = {}
+    for p in result_paths:
+        jdk, scores = load(p)
+        merged.setdefault(jdk, {}).update(scores)
+    results = list(merged.items())
     jdks = " / ".join(j for j, _ in results)
     print(f"| shape | jcontext ns (JDK {jdks}) | peer | peer ns | ratio | B/op jcontext / peer "
           f"| target | met |")
@@ -42,7 +48,7 @@ def main(targets_path, result_paths):
     with open(targets_path) as f:
         lines = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
     for line in lines:
-        label, jc, peer, target = line.split("\t")
+        label, jc, peer, target = line.split("\t")[:4]
         kind, _, bound = target.partition("<=")
         bound = float(bound)
         jc_ns, peer_ns, ratios, met = [], [], [], True

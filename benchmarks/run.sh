@@ -4,8 +4,9 @@
 #   benchmarks/run.sh smoke        one 100 ms iteration of three benchmarks + toy scale runs (CI: the jar runs)
 #   benchmarks/run.sh quick        every JMH benchmark, short iterations, -prof gc, + CPU-time and scale runs (~5 min on 2 cores)
 #   benchmarks/run.sh full         every JMH benchmark, 2 forks x 5 x 1 s, -prof gc, + CPU-time and scale runs (~25 min on 2 cores)
-#   benchmarks/run.sh headline     the benchmarks of headline.tsv, 1 fork x 5 x 1 s, -prof gc, on JDK 17 and on
-#                                  Temurin 25 (JC_JAVA25) when installed; prints the headline table of BENCHMARKS.md
+#   benchmarks/run.sh headline     the benchmarks of headline.tsv, 5 x 1 s, -prof gc, 1 fork (or the row's forks
+#                                  column), on JDK 17 and on Temurin 25 (JC_JAVA25) when installed; prints the
+#                                  headline table of BENCHMARKS.md
 #   benchmarks/run.sh jmh ARGS...  the jar with your own JMH arguments (e.g. 'Poll' -f 1 -wi 3 -i 5)
 #   benchmarks/run.sh scale ARGS...  io.jcontext.bench.scale.ScaleMain memory|churn|wake|all [n]
 #   benchmarks/run.sh cpu [FILTER]   io.jcontext.bench.scale.CpuTimeMain: key shapes in thread CPU time
@@ -100,18 +101,26 @@ case "$profile" in
     run_scale all
     ;;
   headline)
-    # One regex of exactly the benchmarks headline.tsv names, run on each JDK, then one table.
-    regex="$(grep -v '^#' "$here/headline.tsv" | awk -F'\t' '{print $2; if ($3 != "-") print $3}' \
-      | sed 's/\./\\./; s/$/$/' | paste -sd'|')"
-    "$java" -jar "$jar" -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff "$results/headline-jdk$jdk-$stamp.json" \
-      "$regex" "$@" 2>&1 | tee "$results/headline-jdk$jdk-$stamp.log"
-    jsons=("$results/headline-jdk$jdk-$stamp.json")
+    # Exactly the benchmarks headline.tsv names, run on each JDK with the forks its fifth column
+    # gives (default 1): one JMH run per fork count and JDK, then one table.
     java25="${JC_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+    javas=("$java")
     if [[ -x "$java25" && "$java25" != "$java" ]]; then
-      "$java25" -jar "$jar" -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff "$results/headline-jdk25-$stamp.json" \
-        "$regex" "$@" 2>&1 | tee "$results/headline-jdk25-$stamp.log"
-      jsons+=("$results/headline-jdk25-$stamp.json")
+      javas+=("$java25")
     fi
+    jsons=()
+    for jvm in "${javas[@]}"; do
+      tag="$("$jvm" -version 2>&1 | awk -F'"' 'NR==1{split($2, v, "."); print v[1]}')"
+      for forks in $(grep -v '^#' "$here/headline.tsv" | awk -F'\t' '{print ($5 == "" ? 1 : $5)}' | sort -un); do
+        regex="$(grep -v '^#' "$here/headline.tsv" \
+          | awk -F'\t' -v f="$forks" '($5 == "" ? 1 : $5) == f {print $2; if ($3 != "-") print $3}' \
+          | sed 's/\./\\./; s/$/$/' | paste -sd'|')"
+        out="$results/headline-jdk$tag-f$forks-$stamp"
+        "$jvm" -jar "$jar" -f "$forks" -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff "$out.json" \
+          "$regex" "$@" 2>&1 | tee "$out.log"
+        jsons+=("$out.json")
+      done
+    done
     python3 "$here/headline.py" "$here/headline.tsv" "${jsons[@]}" | tee "$results/headline-$stamp.md"
     # The targets JMH cannot measure, on the first JDK: memory per live child, deadlines under
     # overload (2 M/s and unthrottled, 10 s each, beside grpc), bytes per suspended lock waiter.
