@@ -22,8 +22,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the line is non-empty. The fast paths are one CAS on it and allocate nothing:
  *   acquire: available >= n and (QUEUED clear or barging)  -->  CAS available -= n
  *   release: QUEUED clear                                   -->  CAS available += n
- * For size 1 the free/held words are known in advance, so Mutex lock and unlock are one CAS
- * with no read first. A done check of the context is skipped for background().
+ * The CAS expects {@code guess}, the state the last successful fast path wrote, before state is
+ * read at all: reading state first put a load in front of every CAS, about 0.4 ns per call (15 %
+ * of an uncontended acquire + release, in SemaphoreBenchmark), while the guess is right
+ * whenever nobody else got in between (an idle semaphore, or one a few holders keep busy). A
+ * wrong guess costs one failed compare-and-exchange, whose witness is the state to retry with,
+ * so a guess never decides an outcome: tryAcquire fails and release throws only on a state
+ * actually read. For size 1 the free/held words are known in advance, so Mutex lock and unlock
+ * are one CAS with no guess. A done check of the context is skipped for background().
  *
  * Two policies.
  *  - Strict (Semaphore, RWMutex, Group; x/sync): a fast path needs QUEUED clear, so nobody
@@ -136,6 +142,13 @@ final class PermitQueue {
   final boolean barging;
   /** available << 1 | QUEUED; 0 <= available <= size; QUEUED iff head != null (outside lock). */
   private volatile long state;
+  /**
+   * A value state had: the one the last successful tryAcquire or release CAS wrote (size << 1
+   * at first). Plain, written by any thread without ordering, so it may be stale or (on a JVM
+   * whose long writes tear) a mix of two writes: it is only the expected value of the next fast
+   * path's compare-and-exchange, never read as the state. No invariant holds for it.
+   */
+  private long guess;
   /** Guards head, tail, the node links, starving, and writes of state while QUEUED is set. */
   private final ReentrantLock lock = new ReentrantLock();
   /** First and last waiter in line, or null; guarded by lock. */
@@ -167,6 +180,7 @@ final class PermitQueue {
     this.size = size;
     this.barging = barging;
     this.state = size << 1;
+    this.guess = size << 1;
   }
 
   /** Returns the permits not held (a snapshot). */
@@ -198,16 +212,30 @@ final class PermitQueue {
     }
   }
 
-  /** Takes {@code n} permits (1 <= n) unless the policy says wait; never blocks. */
+  /**
+   * Takes {@code n} permits (1 <= n) unless the policy says wait; never blocks. Tries the CAS on
+   * {@code guess} first; returns false only on a state it read (or a failed CAS returned).
+   */
   boolean tryAcquire(long n) {
+    long s = guess;
+    boolean read = false;
     for (;;) {
-      long s = state;
       if ((s >> 1) < n || ((s & QUEUED) != 0 && !barging)) {
-        return false;
+        if (read) {
+          return false;
+        }
+        s = state;
+        read = true;
+        continue;
       }
-      if (STATE.compareAndSet(this, s, s - (n << 1))) {
+      long next = s - (n << 1);
+      long witness = (long) STATE.compareAndExchange(this, s, next);
+      if (witness == s) {
+        guess = next;
         return true;
       }
+      s = witness;
+      read = true;
     }
   }
 
@@ -507,18 +535,27 @@ final class PermitQueue {
    * fewer than {@code n} are held or fewer than {@code minAvailable} are available.
    */
   void release(long n, long minAvailable) {
+    long s = guess; // see tryAcquire: nothing is refused on a guess
+    boolean read = false;
     for (;;) {
-      long s = state;
       long available = s >> 1;
       if ((s & QUEUED) == 0 && n <= size - available && available >= minAvailable) {
-        if (STATE.compareAndSet(this, s, s + (n << 1))) {
+        long next = s + (n << 1);
+        long witness = (long) STATE.compareAndExchange(this, s, next);
+        if (witness == s) {
+          guess = next;
           return;
         }
-        continue;
+        s = witness;
+        read = true;
+      } else if (!read) {
+        s = state;
+        read = true;
+      } else {
+        checkRelease(available, n, minAvailable); // throws, changing nothing, if invalid
+        releaseSlow(n, minAvailable);
+        return;
       }
-      checkRelease(available, n, minAvailable); // throws, changing nothing, if invalid
-      releaseSlow(n, minAvailable);
-      return;
     }
   }
 

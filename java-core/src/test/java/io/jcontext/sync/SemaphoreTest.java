@@ -414,6 +414,81 @@ class SemaphoreTest {
     sem.release(4);
   }
 
+  /**
+   * The fast paths' compare-and-exchange expects the state the last fast path wrote, which may be
+   * stale when another path (a waiter's grant, another thread) has changed the state since, or
+   * garbage. Whatever it is, tryAcquire and release must decide on the real state: every
+   * combination of held permits, queued waiter, weight and guess gives the sequential outcome
+   * and leaves the state it should.
+   */
+  @Test
+  void aWrongGuessNeverDecidesAnOutcome() throws Exception {
+    long size = 3;
+    List<Long> guesses = new ArrayList<>(List.of(-1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x5555_5555_5555_5555L));
+    for (long a = 0; a <= size + 1; a++) {
+      guesses.add(a << 1);
+      guesses.add(a << 1 | 1); // the QUEUED bit
+    }
+    for (long g : guesses) {
+      for (long held = 0; held <= size; held++) {
+        for (long n = 1; n <= size + 1; n++) {
+          Semaphore sem = holding(size, held);
+          setGuess(sem, g);
+          boolean fits = size - held >= n;
+          assertEquals(fits, sem.tryAcquire(n), "tryAcquire(" + n + ") holding " + held + ", guess " + g);
+          assertEquals(size - held - (fits ? n : 0), sem.availablePermits());
+
+          Semaphore rel = holding(size, held);
+          setGuess(rel, g);
+          if (n <= held) {
+            rel.release(n);
+            assertEquals(size - held + n, rel.availablePermits());
+          } else {
+            long n0 = n;
+            assertThrows(IllegalStateException.class, () -> rel.release(n0), "over-release, guess " + g);
+            assertEquals(size - held, rel.availablePermits());
+          }
+        }
+      }
+      // A waiter in line (it needs all 3 while 1 is held): no tryAcquire may pass it, an
+      // over-release is refused, and a release that fits goes to the line, not to the state.
+      Semaphore q = holding(size, 1);
+      LockWaiter waiter = new LockWaiter() {
+        @Override
+        protected void wake() {}
+      };
+      assertFalse(waiter.acquire(q, size));
+      for (long n = 1; n <= size; n++) {
+        setGuess(q, g);
+        assertFalse(q.tryAcquire(n), "tryAcquire(" + n + ") past a waiter, guess " + g);
+        if (n > 1) {
+          long n0 = n;
+          setGuess(q, g);
+          assertThrows(IllegalStateException.class, () -> q.release(n0));
+        }
+      }
+      assertEquals(size - 1, q.availablePermits());
+      assertEquals(1, q.waiters());
+      setGuess(q, g);
+      q.release(1);
+      assertTrue(waiter.isGranted(), "the release went to the waiter, guess " + g);
+      assertEquals(0, q.availablePermits());
+      assertEquals(0, q.waiters());
+    }
+  }
+
+  private static Semaphore holding(long size, long held) {
+    Semaphore sem = Semaphore.create(size);
+    assertTrue(held == 0 || sem.tryAcquire(held));
+    return sem;
+  }
+
+  private static void setGuess(Semaphore sem, long guess) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = PermitQueue.class.getDeclaredField("guess");
+    f.setAccessible(true);
+    f.setLong(sem.permits(), guess);
+  }
+
   @Test
   void acquireWithDoneContextOfAnyKindFails() throws Exception {
     Semaphore sem = Semaphore.create(2);

@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code new Semaphore(n, true)}, FIFO like ours); kotlinx the non-suspending {@code tryAcquire}
  * and, in a batch inside one {@code runBlocking}, the suspending {@code acquire()}.
  * jcontext: {@link io.jcontext.sync.Semaphore#acquire(Context, long)} with a live
- * {@code background()} context, and {@code tryAcquire(1)}.
+ * {@code background()} context, and {@code tryAcquire(1)}. {@code busy_*}: {@code acquire1_*} on
+ * a semaphore whose {@link #BUSY} other permits stay held, so the state is never the idle one (a
+ * fast path that bet on an idle semaphore would show here).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,12 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SemaphoreBenchmark {
   static final int PERMITS = 10;
   static final int WEIGHT = 3;
+  /** Permits held by others for the whole run in the {@code busy_*} benchmarks. */
+  static final int BUSY = 5;
 
   private Semaphore juc;
   private Semaphore jucFair;
   private io.jcontext.sync.Semaphore jc;
   private Context ctx;
   private kotlinx.coroutines.sync.Semaphore kx;
+  private Semaphore jucBusy;
+  private io.jcontext.sync.Semaphore jcBusy;
 
   @Setup
   public void setUp() {
@@ -49,6 +55,12 @@ public class SemaphoreBenchmark {
     jc = io.jcontext.sync.Semaphore.create(PERMITS);
     ctx = Context.background();
     kx = kotlinx.coroutines.sync.SemaphoreKt.Semaphore(PERMITS, 0);
+    jucBusy = new Semaphore(PERMITS);
+    jucBusy.acquireUninterruptibly(BUSY);
+    jcBusy = io.jcontext.sync.Semaphore.create(PERMITS);
+    if (!jcBusy.tryAcquire(BUSY)) {
+      throw new AssertionError("setup: tryAcquire failed");
+    }
   }
 
   @Benchmark
@@ -122,6 +134,22 @@ public class SemaphoreBenchmark {
     Semaphore s = jucFair;
     s.acquire(WEIGHT);
     s.release(WEIGHT);
+    return PERMITS;
+  }
+
+  @Benchmark
+  public long busy_jcontext() throws InterruptedException {
+    io.jcontext.sync.Semaphore s = jcBusy;
+    s.acquire(ctx, 1);
+    s.release(1);
+    return PERMITS;
+  }
+
+  @Benchmark
+  public int busy_jucSemaphore() throws InterruptedException {
+    Semaphore s = jucBusy;
+    s.acquire();
+    s.release();
     return PERMITS;
   }
 }
