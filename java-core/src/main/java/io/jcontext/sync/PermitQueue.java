@@ -28,8 +28,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * whenever nobody else got in between (an idle semaphore, or one a few holders keep busy). A
  * wrong guess costs one failed compare-and-exchange, whose witness is the state to retry with,
  * so a guess never decides an outcome: tryAcquire fails and release throws only on a state
- * actually read. For size 1 the free/held words are known in advance, so Mutex lock and unlock
- * are one CAS with no guess. A done check of the context is skipped for background().
+ * actually read. For size 1 (Mutex) the free and held words are known in advance except for the
+ * QUEUED bit, which the guess supplies: lock expects {@code ONE_FREE | q} and unlock {@code q}
+ * (held), where q is guess's QUEUED bit, and a fast path that finds the other bit stores the
+ * state it saw in guess. Without a line that is one CAS each way, as with constant words; with
+ * a line it still is, where constant words made every lock and unlock a failed CAS and then a
+ * second one. That case is common: while the first waiter is woken and not yet back (the told
+ * unlock, below) a running thread's lock/unlock loop sees QUEUED set, and two threads on one
+ * Mutex took 50-58 ns per lock with the failed CAS and 29-31 ns with the guess
+ * (MutexContendedBenchmark, 8 forks, JDK 17 and 25). A done check of the context is skipped for
+ * background().
  *
  * Two policies.
  *  - Strict (Semaphore, RWMutex, Group; x/sync): a fast path needs QUEUED clear, so nobody
@@ -64,8 +72,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiter's retry will look at the state. A volatile write-then-read on each side ({@code told}
  * cleared then state read in retry; state freed then {@code told} read in releaseOne) ensures
  * that either the retry sees the mutex free or the unlock sees the waiter untold and serves the
- * line. This is what keeps a running thread's lock/unlock loop at one CAS each way while a
- * waiter is being woken.
+ * line. This, with the guessed QUEUED bit (see State), is what keeps a running thread's
+ * lock/unlock loop at one CAS each way while a waiter is being woken.
  *
  * Spinning (Mutex, normal mode). Only a parked thread woken to retry spins: it watches the state
  * for SPINS pauses before its retry under {@code lock} and takes the mutex with a barging CAS if
@@ -143,10 +151,11 @@ final class PermitQueue {
   /** available << 1 | QUEUED; 0 <= available <= size; QUEUED iff head != null (outside lock). */
   private volatile long state;
   /**
-   * A value state had: the one the last successful tryAcquire or release CAS wrote (size << 1
-   * at first). Plain, written by any thread without ordering, so it may be stale or (on a JVM
-   * whose long writes tear) a mix of two writes: it is only the expected value of the next fast
-   * path's compare-and-exchange, never read as the state. No invariant holds for it.
+   * A value state had: the one the last successful tryAcquire or release CAS wrote, or (size 1)
+   * one a lock or unlock fast path saw with the QUEUED bit it did not expect (size << 1 at
+   * first). Plain, written by any thread without ordering, so it may be stale or (on a JVM whose
+   * long writes tear) a mix of two writes: it is only the expected value of the next fast path's
+   * compare-and-exchange, never read as the state. No invariant holds for it.
    */
   private long guess;
   /** Guards head, tail, the node links, starving, and writes of state while QUEUED is set. */
@@ -241,11 +250,20 @@ final class PermitQueue {
 
   /**
    * Takes the one permit of a size-1 queue if it is free (and, strict, nobody waits): one CAS
-   * with no read before it (two when barging past a line).
+   * expecting free with guess's QUEUED bit, with no read before it; a second CAS on the state it
+   * returned when only that bit was guessed wrong. Like Go's TryLock, it may fail when it loses
+   * a race for a mutex that was free an instant before.
    */
   boolean tryAcquireOne() {
-    return STATE.compareAndSet(this, ONE_FREE, 0L)
-        || (barging && state == (ONE_FREE | QUEUED) && STATE.compareAndSet(this, ONE_FREE | QUEUED, QUEUED));
+    long q = guess & QUEUED;
+    long w = (long) STATE.compareAndExchange(this, ONE_FREE | q, q);
+    if (w == (ONE_FREE | q)) {
+      return true;
+    }
+    if ((w & QUEUED) != q) {
+      guess = w; // the line's bit changed: expect the new one next time
+    }
+    return (w >> 1) != 0 && (barging || (w & QUEUED) == 0) && STATE.compareAndSet(this, w, w - ONE_FREE);
   }
 
   /** Takes {@code n} permits (1 <= n), waiting in line until granted or ctx is done. */
@@ -497,11 +515,16 @@ final class PermitQueue {
 
   /**
    * {@code release(1, 0)} of a size-1 queue: held and unqueued is exactly {@code state == 0}, so
-   * the common unlock is one CAS with no read before it.
+   * the common unlock is one CAS with no read before it; when guess says a line is queued, the
+   * told unlock's one CAS below, without a failed one first.
    */
   void releaseOne() {
-    if (STATE.compareAndSet(this, 0L, ONE_FREE)) {
-      return;
+    if ((guess & QUEUED) == 0) {
+      long w = (long) STATE.compareAndExchange(this, 0L, ONE_FREE);
+      if (w == 0L) {
+        return;
+      }
+      guess = w;
     }
     // Held with a line whose first waiter was already woken: free the mutex without the lock and
     // leave the rest to that waiter's retry. The retry clears `told` and then reads the state; we

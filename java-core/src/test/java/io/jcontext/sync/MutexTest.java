@@ -275,6 +275,55 @@ class MutexTest {
     assertFalse(mu.isLocked());
   }
 
+  /**
+   * Lock and unlock expect the line's bit from a guess that may be stale or garbage; whatever it
+   * is, each call must act on the real state: free or held, with or without a waiter in line.
+   */
+  @Test
+  void aWrongGuessNeverDecidesAnOutcome() throws Exception {
+    long[] guesses = {0L, 1L, 2L, 3L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x5555_5555_5555_5555L};
+    for (long g : guesses) {
+      String at = "guess " + g;
+      Mutex mu = Mutex.create();
+      setGuess(mu, g);
+      assertThrows(IllegalStateException.class, mu::unlock, at);
+      assertFalse(mu.isLocked(), at);
+      setGuess(mu, g);
+      assertTrue(mu.tryLock(), at);
+      setGuess(mu, g);
+      assertFalse(mu.tryLock(), at);
+      // held, with a waiter in line: no lock passes, and the unlock hands the mutex to the waiter
+      LockWaiter waiter = new LockWaiter() {
+        @Override
+        protected void wake() {}
+      };
+      assertFalse(waiter.lock(mu), at);
+      setGuess(mu, g);
+      assertFalse(mu.tryLock(), at);
+      setGuess(mu, g);
+      mu.unlock();
+      assertTrue(waiter.isGranted(), at);
+      assertTrue(mu.isLocked(), at);
+      assertEquals(0, mu.waiters(), at);
+      setGuess(mu, g);
+      mu.unlock(); // the waiter's
+      assertFalse(mu.isLocked(), at);
+      setGuess(mu, g);
+      assertThrows(IllegalStateException.class, mu::unlock, at);
+      setGuess(mu, g);
+      assertTrue(mu.tryLock(), at);
+      setGuess(mu, g);
+      mu.unlock();
+      assertFalse(mu.isLocked(), at);
+    }
+  }
+
+  private static void setGuess(Mutex mu, long guess) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = PermitQueue.class.getDeclaredField("guess");
+    f.setAccessible(true);
+    f.setLong(mu.permits(), guess);
+  }
+
   @Test
   void nullArguments() {
     Mutex mu = Mutex.create();
