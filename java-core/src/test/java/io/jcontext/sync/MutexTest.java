@@ -280,49 +280,41 @@ class MutexTest {
    * is, each call must act on the real state: free or held, with or without a waiter in line.
    */
   @Test
-  void aWrongGuessNeverDecidesAnOutcome() throws Exception {
+  void aWrongGuessNeverDecidesAnOutcome() {
     long[] guesses = {0L, 1L, 2L, 3L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x5555_5555_5555_5555L};
     for (long g : guesses) {
       String at = "guess " + g;
       Mutex mu = Mutex.create();
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       assertThrows(IllegalStateException.class, mu::unlock, at);
       assertFalse(mu.isLocked(), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       assertTrue(mu.tryLock(), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       assertFalse(mu.tryLock(), at);
       // held, with a waiter in line: no lock passes, and the unlock hands the mutex to the waiter
-      LockWaiter waiter = new LockWaiter() {
-        @Override
-        protected void wake() {}
-      };
+      LockWaiter waiter = SyncProbe.inertWaiter();
       assertFalse(waiter.lock(mu), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       assertFalse(mu.tryLock(), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       mu.unlock();
       assertTrue(waiter.isGranted(), at);
       assertTrue(mu.isLocked(), at);
       assertEquals(0, mu.waiters(), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       mu.unlock(); // the waiter's
       assertFalse(mu.isLocked(), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       assertThrows(IllegalStateException.class, mu::unlock, at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       assertTrue(mu.tryLock(), at);
-      setGuess(mu, g);
+      SyncProbe.setGuess(mu.permits(), g);
       mu.unlock();
       assertFalse(mu.isLocked(), at);
     }
   }
 
-  private static void setGuess(Mutex mu, long guess) throws ReflectiveOperationException {
-    java.lang.reflect.Field f = PermitQueue.class.getDeclaredField("guess");
-    f.setAccessible(true);
-    f.setLong(mu.permits(), guess);
-  }
 
   @Test
   void nullArguments() {

@@ -422,7 +422,7 @@ class SemaphoreTest {
    * and leaves the state it should.
    */
   @Test
-  void aWrongGuessNeverDecidesAnOutcome() throws Exception {
+  void aWrongGuessNeverDecidesAnOutcome() {
     long size = 3;
     List<Long> guesses = new ArrayList<>(List.of(-1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x5555_5555_5555_5555L));
     for (long a = 0; a <= size + 1; a++) {
@@ -433,13 +433,13 @@ class SemaphoreTest {
       for (long held = 0; held <= size; held++) {
         for (long n = 1; n <= size + 1; n++) {
           Semaphore sem = holding(size, held);
-          setGuess(sem, g);
+          SyncProbe.setGuess(sem.permits(), g);
           boolean fits = size - held >= n;
           assertEquals(fits, sem.tryAcquire(n), "tryAcquire(" + n + ") holding " + held + ", guess " + g);
           assertEquals(size - held - (fits ? n : 0), sem.availablePermits());
 
           Semaphore rel = holding(size, held);
-          setGuess(rel, g);
+          SyncProbe.setGuess(rel.permits(), g);
           if (n <= held) {
             rel.release(n);
             assertEquals(size - held + n, rel.availablePermits());
@@ -453,23 +453,20 @@ class SemaphoreTest {
       // A waiter in line (it needs all 3 while 1 is held): no tryAcquire may pass it, an
       // over-release is refused, and a release that fits goes to the line, not to the state.
       Semaphore q = holding(size, 1);
-      LockWaiter waiter = new LockWaiter() {
-        @Override
-        protected void wake() {}
-      };
+      LockWaiter waiter = SyncProbe.inertWaiter();
       assertFalse(waiter.acquire(q, size));
       for (long n = 1; n <= size; n++) {
-        setGuess(q, g);
+        SyncProbe.setGuess(q.permits(), g);
         assertFalse(q.tryAcquire(n), "tryAcquire(" + n + ") past a waiter, guess " + g);
         if (n > 1) {
           long n0 = n;
-          setGuess(q, g);
+          SyncProbe.setGuess(q.permits(), g);
           assertThrows(IllegalStateException.class, () -> q.release(n0));
         }
       }
       assertEquals(size - 1, q.availablePermits());
       assertEquals(1, q.waiters());
-      setGuess(q, g);
+      SyncProbe.setGuess(q.permits(), g);
       q.release(1);
       assertTrue(waiter.isGranted(), "the release went to the waiter, guess " + g);
       assertEquals(0, q.availablePermits());
@@ -483,11 +480,6 @@ class SemaphoreTest {
     return sem;
   }
 
-  private static void setGuess(Semaphore sem, long guess) throws ReflectiveOperationException {
-    java.lang.reflect.Field f = PermitQueue.class.getDeclaredField("guess");
-    f.setAccessible(true);
-    f.setLong(sem.permits(), guess);
-  }
 
   @Test
   void acquireWithDoneContextOfAnyKindFails() throws Exception {

@@ -37,4 +37,26 @@ public final class SyncProbe {
       PermitQueue.spins = before;
     }
   }
+
+  /**
+   * Sets the lock engine's guessed state (the expected value of its fast paths' next CAS) of
+   * {@code queue}, for tests that check a wrong guess never decides an outcome.
+   */
+  static void setGuess(PermitQueue queue, long guess) {
+    try {
+      java.lang.reflect.Field f = PermitQueue.class.getDeclaredField("guess");
+      f.setAccessible(true);
+      f.setLong(queue, guess);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A queue node that is never woken: it only records whether it was granted. */
+  static LockWaiter inertWaiter() {
+    return new LockWaiter() {
+      @Override
+      protected void wake() {}
+    };
+  }
 }
