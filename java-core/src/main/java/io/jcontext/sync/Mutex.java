@@ -109,8 +109,10 @@ public final class Mutex {
   }
 
   /**
-   * Locks the mutex if it is free; never blocks. In normal mode it may take a free mutex ahead of
-   * waiters (as Go's {@code TryLock}); in starvation mode it fails while anyone waits.
+   * Locks the mutex if it is free; never blocks (it only waits out the instant in which an
+   * unlock of the unlocked mutex is refused, see {@link #unlock()}). In normal mode it may take
+   * a free mutex ahead of waiters (as Go's {@code TryLock}); in starvation mode it fails while
+   * anyone waits.
    *
    * @return whether the mutex is now held by the caller
    */
@@ -124,6 +126,11 @@ public final class Mutex {
    * (a woken thread runs on its own thread; a coroutine is resumed through its dispatcher, which
    * for {@code Dispatchers.Unconfined} means on this thread right after the mutex's state is
    * consistent, as with any Unconfined resumption).
+   *
+   * <p>An unlock of an unlocked mutex is refused exactly, however it races with other calls:
+   * the unlock is one atomic add of the mutex's permit, and when the add shows the mutex was
+   * free the permit is taken back at once. A lock or tryLock that arrives in that instant waits
+   * it out (it spins for the unlocking thread's next instruction); it never takes that permit.
    *
    * @throws IllegalStateException if the mutex is not locked (nothing changes)
    */
