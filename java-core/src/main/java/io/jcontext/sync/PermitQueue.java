@@ -41,22 +41,22 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Mutex unlock by atomic add. When guess says nobody is in line, unlock is {@code getAndAdd} of
  * the permit instead of a CAS (about 0.15 ns less per lock + unlock, which is the whole gap to
- * ReentrantLock's volatile-store unlock). The add's result says what the unlock did: 0, it freed
- * a held mutex; QUEUED, it freed a held mutex with a line, as a told unlock does, and serves the
- * line unless its first waiter was told; available 1, the mutex was free, so the unlock takes
- * the permit back with a second add and throws. Between those two adds available reads 2: that
- * permit does not exist, and every path that takes the mutex reads the state through
- * {@code settled}, which waits until available is at most size again (the unlocking thread's
- * next instruction). So an unlock of an unlocked mutex is refused exactly, as with a CAS; what
- * it costs is that a lock racing with it waits out that instant. (A plain store, as
- * ReentrantLock's, could not refuse it: ReentrantLock checks its owner thread, and a Go mutex
- * has no owner.) A release in that instant finds more than size free and throws: nobody holds
- * the mutex then, so it is an unlock of an unlocked mutex too. A waiter that sets QUEUED also
- * stores it in guess, so an unlock that starts after a waiter joined expects the line; one whose
- * add finds a line it did not expect (the waiter joined in between) takes the mutex back with a
- * CAS and unlocks it as with a line, so a coroutine first in line is still passed the mutex.
- * Only a newcomer in the instant between those two atomics can take it first; the line is then
- * served as after a told unlock.
+ * ReentrantLock's volatile-store unlock). The add's result says what the unlock did:
+ *   0        it freed a held mutex; done.
+ *   QUEUED   the mutex was held with a line that joined after the guess was read (a waiter that
+ *            sets QUEUED also stores it in guess, so an unlock that starts later expects the
+ *            line): a CAS takes the mutex back and the unlock goes on as one that expected the
+ *            line, so a coroutine first in line is still passed the mutex. Only a newcomer in the
+ *            instant between the two atomics can take it first; the line is then served as after
+ *            a told unlock.
+ *   free     an unlock of an unlocked mutex: a second add takes the permit back, and it throws.
+ * Between those two adds available reads 2. That permit does not exist: every path that takes
+ * the mutex reads the state through {@code settled}, which waits until available is at most
+ * size again (the unlocking thread's next instruction), and a release in that instant finds more
+ * than size free and throws (nobody holds the mutex then). So an unlock of an unlocked mutex is
+ * refused exactly, as with a CAS, at the cost of a lock racing with it waiting out that instant.
+ * A plain store, as ReentrantLock's, could not refuse it: ReentrantLock checks its owner thread,
+ * and a Go mutex has no owner.
  *
  * Two policies.
  *  - Strict (Semaphore, RWMutex, Group; x/sync): a fast path needs QUEUED clear, so nobody
@@ -72,8 +72,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *    line empties), so no newcomer can take it in between. A coroutine's resumption must carry
  *    its outcome: a resumed coroutine may be cancelled before it runs again, and then only the
  *    resumption's cancellation hook runs, never a retry. Only when the mutex is freed another
- *    way (a told unlock, a first waiter leaving) is a coroutine granted it by a CAS under
- *    {@code lock} that a newcomer may beat. A waiter that has waited over STARVATION_NANOS (1 ms
+ *    way (a told unlock, a first waiter leaving, an unlock whose add raced with the waiter's
+ *    arrival) is a coroutine granted it by a CAS under {@code lock} that a newcomer may beat.
+ *    A waiter that has waited over STARVATION_NANOS (1 ms
  *    of System.nanoTime(): starvation is about real scheduling, not the context's clock) when it
  *    fails (its retry, or such a grant, finds the mutex taken) sets {@code starving}. Parked
  *    threads are timed from when they join the line; a coroutine, which every normal-mode unlock
