@@ -58,11 +58,16 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 
 # Scale runs want a fixed heap and a stop-the-world collector so that "used after GC" is exact.
 scale_jvm=(-Xms4g -Xmx4g -XX:+UseParallelGC)
+# JMH forks get a fixed 1 GB heap, touched at start-up. Without it a fork's first pass through a
+# heap that G1 grows runs on pages the VM has never touched: on a VM where a first touch costs
+# ~10 us per 4 KiB page, an allocating benchmark then ran at 150-330 ns/op instead of 10 for
+# seconds, in about half of the forks, and the same fork fast after its first few collections.
+jmh_jvm=(-jvmArgsPrepend "-Xms1g -Xmx1g -XX:+AlwaysPreTouch")
 
 run_jmh() { # name, JMH args...
   local name="$1"; shift
   local out="$results/$name-jdk$jdk-$stamp"
-  "$java" -jar "$jar" -rf json -rff "$out.json" "$@" 2>&1 | tee "$out.log"
+  "$java" -jar "$jar" "${jmh_jvm[@]}" -rf json -rff "$out.json" "$@" 2>&1 | tee "$out.log"
   if command -v python3 >/dev/null; then
     python3 "$here/summarize.py" "$out.json" | tee "$out.md"
   fi
@@ -119,7 +124,7 @@ case "$profile" in
           | awk -F'\t' -v f="$forks" '($5 == "" ? 1 : $5) == f {print $2; if ($3 != "-") print $3}' \
           | sed 's/\./\\./; s/$/$/' | paste -sd'|')"
         out="$results/headline-jdk$tag-f$forks-$stamp"
-        "$jvm" -jar "$jar" -f "$forks" -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff "$out.json" \
+        "$jvm" -jar "$jar" "${jmh_jvm[@]}" -f "$forks" -wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -rff "$out.json" \
           "$regex" "$@" 2>&1 | tee "$out.log"
         jsons+=("$out.json")
       done

@@ -3,6 +3,7 @@ package io.jcontext;
 import io.jcontext.internal.Flight;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Objects;
@@ -308,6 +309,12 @@ class CancelCtx extends Node implements CancellableContext {
   @Override
   public final @Nullable Instant deadline() {
     return deadline == Nanos.NONE ? null : Nanos.toInstant(deadline);
+  }
+
+  @Override
+  public final @Nullable Duration remaining() { // the default's arithmetic, without an Instant
+    long d = deadline;
+    return d == Nanos.NONE ? null : Duration.ofNanos(Nanos.saturatedSubtract(d, clock.nanoTime()));
   }
 
   @Override

@@ -73,6 +73,11 @@ final class CancelHandle implements CancellableContext {
   }
 
   @Override
+  public @Nullable Duration remaining() {
+    return inner.remaining();
+  }
+
+  @Override
   public @Nullable ContextException err() {
     return inner.err();
   }

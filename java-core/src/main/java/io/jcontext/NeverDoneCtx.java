@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,11 @@ abstract class NeverDoneCtx implements Context {
 
   @Override
   public final @Nullable Instant deadline() {
+    return null;
+  }
+
+  @Override
+  public final @Nullable Duration remaining() {
     return null;
   }
 

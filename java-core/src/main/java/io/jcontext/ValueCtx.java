@@ -1,5 +1,6 @@
 package io.jcontext;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -138,6 +139,11 @@ final class ValueCtx implements Context {
   @Override
   public @Nullable Instant deadline() {
     return source.deadline();
+  }
+
+  @Override
+  public @Nullable Duration remaining() {
+    return source.remaining();
   }
 
   @Override

@@ -366,6 +366,12 @@ class ContextJavaTest {
     assertInstanceOf(TimerCtx.class, Tree.unwrap(c.withDeadline(c.deadline())));
     CancellableContext plain = c.withCancel();
     assertEquals(c.deadline(), plain.deadline(), "withCancel reports the inherited deadline");
+    // Every kind of context (several override the default remaining()) reads its deadline's distance.
+    for (Context k : java.util.List.of(bg, c, v, plain, earlier, plain.withValue(Key.of("k2"), "w"),
+        c.withoutCancel(), bg.withValue(Key.of("k3"), "x"))) {
+      assertEquals(k.deadline() == null ? null : Duration.between(clock.now(), k.deadline()), k.remaining(),
+          k.toString());
+    }
     clock.advance(Duration.ofSeconds(3));
     assertEquals(Duration.ZERO, c.remaining());
     clock.advance(Duration.ofSeconds(1));

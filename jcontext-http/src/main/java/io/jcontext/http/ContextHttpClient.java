@@ -10,10 +10,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,11 +60,23 @@ public final class ContextHttpClient {
   private final HttpClient client;
   private final Duration reserve;
   private final List<HeaderValue<?>> values;
+  /**
+   * Whether the budget header's name and the values' names differ from each other ignoring case:
+   * then the headers of a request without headers of its own can go into a plain hash map.
+   */
+  private final boolean distinctNames;
 
   private ContextHttpClient(HttpClient client, Duration reserve, List<HeaderValue<?>> values) {
     this.client = client;
     this.reserve = reserve;
     this.values = values;
+    Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    names.add(BudgetHeader.NAME);
+    boolean distinct = true;
+    for (HeaderValue<?> v : values) {
+      distinct &= names.add(v.name());
+    }
+    this.distinctNames = distinct;
   }
 
   /** Returns a helper sending through {@code client}, with no reserve and no values. */
@@ -231,7 +246,9 @@ public final class ContextHttpClient {
    */
   HttpRequest prepare(Context ctx, HttpRequest request) {
     Map<String, List<String>> own = request.headers().map();
-    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    // Names that can meet ignoring case need a case-insensitive map; HttpHeaders.of sorts them anyway.
+    Map<String, List<String>> map = own.isEmpty() && distinctNames
+        ? new HashMap<>() : new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (!own.isEmpty()) {
       for (Map.Entry<String, List<String>> e : own.entrySet()) {
         String name = e.getKey();

@@ -78,6 +78,30 @@ class ContextRequestTest {
   }
 
   @Test
+  void aRequestWithoutHeadersGetsTheBudgetAndTheValuesUnderAnyCase() {
+    try (CancellableContext ctx = Context.background().withTimeout(Duration.ofSeconds(30))) {
+      HttpRequest sent = ContextHttpClient.of(jdk)
+          .withValues(HeaderValue.ofString(ID, "X-Request-Id"), HeaderValue.ofString(TENANT, "X-Tenant"))
+          .prepare(ctx.withValue(ID, "r-1").withValue(TENANT, "t"), HttpRequest.newBuilder(NOWHERE).build());
+      assertEquals(List.of("r-1"), sent.headers().allValues("x-request-id"));
+      assertEquals(List.of("t"), sent.headers().allValues("X-TENANT"));
+      assertEquals(1, sent.headers().allValues("REQUEST-BUDGET-MS").size());
+      assertEquals(3, sent.headers().map().size(), sent.headers().toString());
+    }
+  }
+
+  @Test
+  void aValueNamedLikeTheBudgetHeaderIsSentBesideTheBudget() {
+    try (CancellableContext ctx = Context.background().withTimeout(Duration.ofSeconds(30))) {
+      HttpRequest sent = ContextHttpClient.of(jdk).withValues(HeaderValue.ofString(ID, "request-budget-ms"))
+          .prepare(ctx.withValue(ID, "7"), HttpRequest.newBuilder(NOWHERE).build());
+      List<String> both = sent.headers().allValues(BudgetHeader.NAME);
+      assertEquals(2, both.size(), both.toString());
+      assertEquals("7", both.get(1));
+    }
+  }
+
+  @Test
   void aValueThatIsNoHeaderValueIsNotSent() {
     HttpRequest sent = ContextHttpClient.of(jdk).withValues(HeaderValue.ofString(ID, "X-Request-Id"))
         .prepare(Context.background().withValue(ID, "a\r\nInjected: yes"), HttpRequest.newBuilder(NOWHERE).build());
