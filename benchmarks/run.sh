@@ -15,7 +15,8 @@
 #                                  beside grpc; default 20 s per rate (~4 min), e.g. 'soak 3' for a smoke run
 #   benchmarks/run.sh http-paired [PAIRS] [SHAPES]  io.jcontext.bench.http.HttpHelperPairedMain: the HTTP helper's
 #                                  cost on a loopback GET, paired interleaved requests, mean/median with 95 % CI
-#                                  (default 100000 pairs, shape full; ~1 min per shape at 2 CPUs)
+#                                  (default 100000 pairs, shape full; ~1 min per shape at 2 CPUs); JC_RUNS=N runs
+#                                  N JVMs and prints each estimate over the runs (http_runs.py)
 #
 # Environment:
 #   JC_BUILD_DIR   Maven build folder of the module (default: target), passed as -Djc.build.dir
@@ -40,7 +41,7 @@ fi
 
 profile="${1:-}"
 if [[ -z "$profile" ]]; then
-  sed -n '2,22p' "$0"
+  sed -n '2,26p' "$0"
   exit 2
 fi
 shift
@@ -149,8 +150,15 @@ case "$profile" in
     run_soak "$@"
     ;;
   http-paired)
-    "$java" -Dsun.net.httpserver.nodelay=true -cp "$jar" io.jcontext.bench.http.HttpHelperPairedMain "$@" \
-      2>&1 | tee "$results/http-paired-jdk$jdk-$stamp.log"
+    # JC_RUNS JVMs one after the other (default 1), then each estimate over the runs (http_runs.py).
+    logs=()
+    for run in $(seq 1 "${JC_RUNS:-1}"); do
+      log="$results/http-paired-jdk$jdk-$stamp-run$run.log"
+      "$java" -Dsun.net.httpserver.nodelay=true -cp "$jar" io.jcontext.bench.http.HttpHelperPairedMain "$@" \
+        2>&1 | tee "$log"
+      logs+=("$log")
+    done
+    python3 "$here/http_runs.py" "${logs[@]}" | tee "$results/http-paired-jdk$jdk-$stamp.md"
     ;;
   *)
     echo "unknown profile '$profile': smoke, quick, full, jmh, scale, cpu, soak or http-paired" >&2

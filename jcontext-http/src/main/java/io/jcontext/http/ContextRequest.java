@@ -15,9 +15,10 @@ import java.util.Optional;
  * validates every header into a map and the built request copies that map again, before the
  * client copies and validates the headers once more for the exchange; between two requests
  * that work runs on cold caches and cost 2–3 µs of a loopback GET's latency (measured by
- * {@code HttpHelperPairedMain}). This view costs the new header set once (a case-insensitive map
- * of the names, which {@code HttpHeaders.of} copies); the client validates its headers (names,
- * values, restricted names) as it does those of any request.
+ * {@code HttpHelperPairedMain}). This view costs the new header set once (a map of the names,
+ * case-insensitive only where two names could meet, which {@code HttpHeaders.of} copies into its
+ * own sorted one); the client validates its headers (names, values, restricted names) as it
+ * does those of any request.
  *
  * <p>Immutable and thread-safe if the wrapped request is (the JDK's are).
  */
