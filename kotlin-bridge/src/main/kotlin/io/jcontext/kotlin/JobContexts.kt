@@ -19,7 +19,8 @@ import kotlinx.coroutines.NonCancellable
  * Job, which is also its own entry in `byJob` (a JobTable: entries chained through the
  * JobContexts, no allocation per entry). The JobContext is the context itself (a core
  * ChildContext), so the first call costs that one object and kotlinx's handler node. Later calls
- * find it there, so one coroutine always sees one instance.
+ * find it there (JobTable.peek, without a lock; a miss takes the locked insert, which finds it),
+ * so one coroutine always sees one instance.
  *
  * Where else the per-Job context could live, and why not: a Job of ours (only the bound builders
  * make those, and they need no lookup); the coroutine context (immutable, and a plain launch's
@@ -59,7 +60,9 @@ internal object JobContexts {
     val parent = carried ?: VirtualTimeSupport.defaultRoot(coroutineContext)
     // No Job, or one that never completes (its handlers never run): nothing to follow.
     if (job == null || job === NonCancellable) return parent
-    byJob.get(job)?.let { return it.context } // a Job's coroutine context, hence its element, is fixed
+    // Without the lock: a miss falls through to putIfAbsent, which decides. A Job's coroutine
+    // context, hence its element, is fixed, so a found entry is the right one.
+    byJob.peek(job)?.let { return it.context }
     val created = JobContext(job, parent)
     val inForce = byJob.putIfAbsent(created)
     if (inForce !== created) {

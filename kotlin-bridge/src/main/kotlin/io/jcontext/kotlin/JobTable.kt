@@ -15,9 +15,18 @@ import kotlinx.coroutines.Job
  * mixed identity hash; a segment is an array of chains indexed by the low bits, doubled when its
  * count passes 3/4 of its length and halved when it falls under 1/8 (never below minLength), so
  * chains stay short for any number of live coroutines and a burst leaves no large array behind.
- * Every operation takes its segment's lock: a spin lock (one CAS to take it, a release store to
- * free it) held only for a walk of one chain and pointer updates, or a rehash of one segment. No
- * user code and no allocation (except a rehash's new array) run under it, so holders never park.
+ * Every operation but [peek] takes its segment's lock: a spin lock (one CAS to take it, a release
+ * store to free it) held only for a walk of one chain and pointer updates, or a rehash of one
+ * segment. No user code and no allocation (except a rehash's new array) run under it, so holders
+ * never park.
+ *
+ * peek walks a chain without the lock, for the first-call path (JobContexts.derive), which then
+ * needs the lock only to insert: it saves one lock round per call. Without the lock it may read a
+ * stale array or stale `next` links, so it can miss an entry that is in (the caller then takes the
+ * locked path, which decides), find one a racing remove has just taken out (in the bridge a remove
+ * follows its Job's completion, and the entry is still that Job's), and meet a cycle while a rehash relinks a chain (it
+ * stops after PEEK_LIMIT links). It never returns another Job's entry: it compares the entry's
+ * Job, a final field, which a racy read sees as constructed.
  *
  * Invariants (per segment, guarded by its lock): each entry is in exactly one chain, the one its
  * Job hashes to; no two entries have the same Job; count is the number of entries; an entry's
@@ -36,7 +45,7 @@ internal class JobTable(segmentCount: Int = SEGMENTS, private val minLength: Int
   val size: Int
     get() = segments.sumOf { it.count }
 
-  /** Returns the entry for [job], or null. */
+  /** Returns the entry for [job], or null: the exact lookup, under the lock. */
   fun get(job: Job): JobContext? {
     val h = hash(job)
     val s = segmentFor(h)
@@ -46,6 +55,24 @@ internal class JobTable(segmentCount: Int = SEGMENTS, private val minLength: Int
     } finally {
       s.unlock()
     }
+  }
+
+  /**
+   * Returns the entry for [job] if a walk of its chain without the lock finds it, else null (see
+   * the overview): it may miss an entry a racing operation is moving, and may return one a racing
+   * remove has just taken out; never another Job's entry. Lock-free, bounded.
+   */
+  fun peek(job: Job): JobContext? {
+    val h = hash(job)
+    val t = segmentFor(h).table
+    var e = t[h and (t.size - 1)]
+    var links = 0
+    while (e != null && links < PEEK_LIMIT) {
+      if (e.job === job) return e
+      e = e.next
+      links++
+    }
+    return null
   }
 
   /** Inserts [entry] unless the table has one for its Job; returns the entry in force. */
@@ -158,6 +185,9 @@ internal class JobTable(segmentCount: Int = SEGMENTS, private val minLength: Int
     /** Segments of the process-wide table: enough that first calls on many threads rarely meet. */
     const val SEGMENTS: Int = 64
     const val MIN_LENGTH: Int = 16
+
+    /** The most links [peek] follows: chains average under one entry (load ≤ 3/4). */
+    const val PEEK_LIMIT: Int = 16
 
     /** Identity hash, spread so both the high (segment) and low (bucket) bits vary. */
     fun hash(job: Job): Int = System.identityHashCode(job) * -0x61c88647

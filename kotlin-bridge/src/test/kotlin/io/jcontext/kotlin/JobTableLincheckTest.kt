@@ -41,6 +41,17 @@ class JobTableLincheckTest {
   @Operation
   fun size(): Int = table.size
 
+  /**
+   * [JobTable.peek] may miss, so its result is not a map's; what it promises is checked instead:
+   * it returns, in every interleaving, null or an entry of the Job asked for (always true
+   * sequentially, so a false result fails the history), and it terminates.
+   */
+  @Operation
+  fun peekFindsNoOtherJobsEntry(@Param(name = "job") job: Int): Boolean {
+    val e = table.peek(JOBS[job]) ?: return true
+    return e === entries[job][0] || e === entries[job][1]
+  }
+
   @Test
   fun modelChecking() =
     ModelCheckingOptions()
