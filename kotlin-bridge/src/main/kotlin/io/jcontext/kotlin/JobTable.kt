@@ -22,11 +22,13 @@ import kotlinx.coroutines.Job
  *
  * peek walks a chain without the lock, for the first-call path (JobContexts.derive), which then
  * needs the lock only to insert: it saves one lock round per call. Without the lock it may read a
- * stale array or stale `next` links, so it can miss an entry that is in (the caller then takes the
- * locked path, which decides), find one a racing remove has just taken out (in the bridge a remove
- * follows its Job's completion, and the entry is still that Job's), and meet a cycle while a rehash relinks a chain (it
- * stops after PEEK_LIMIT links). It never returns another Job's entry: it compares the entry's
- * Job, a final field, which a racy read sees as constructed.
+ * stale array or stale `next` links, so it can
+ *   - miss an entry that is in (the caller then takes the locked path, which decides);
+ *   - find one a racing remove has just taken out (in the bridge a remove follows its Job's
+ *     completion, and the entry is still that Job's);
+ *   - meet a cycle while a rehash relinks a chain (it stops after PEEK_LIMIT links).
+ * It never returns another Job's entry: it compares the entry's Job, a final field, which a racy
+ * read sees as constructed.
  *
  * Invariants (per segment, guarded by its lock): each entry is in exactly one chain, the one its
  * Job hashes to; no two entries have the same Job; count is the number of entries; an entry's
