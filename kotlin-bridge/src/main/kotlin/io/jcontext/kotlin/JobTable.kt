@@ -47,7 +47,11 @@ internal class JobTable(segmentCount: Int = SEGMENTS, private val minLength: Int
   val size: Int
     get() = segments.sumOf { it.count }
 
-  /** Returns the entry for [job], or null: the exact lookup, under the lock. */
+  /**
+   * Returns the entry for [job], or null: the exact, linearizable lookup, under the lock. The
+   * bridge itself looks up with [peek] (a miss there is settled by [putIfAbsent]); this is the
+   * lookup the table's tests check its other operations against.
+   */
   fun get(job: Job): JobContext? {
     val h = hash(job)
     val s = segmentFor(h)
