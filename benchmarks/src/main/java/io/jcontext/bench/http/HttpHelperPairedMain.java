@@ -7,6 +7,7 @@ import io.jcontext.CancellableContext;
 import io.jcontext.Context;
 import io.jcontext.http.ContextHttpClient;
 import io.jcontext.http.ContextHttpFilter;
+import io.jcontext.http.HttpPieces;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
@@ -56,12 +58,19 @@ import java.util.concurrent.Executors;
  *   <li>{@code aa}: the baseline against itself (the method's own bias; should be 0).</li>
  *   <li>Pieces, each against the baseline: {@code copy} (the plain client sending a copy made by
  *       {@code HttpRequest.newBuilder(request, filter)}), {@code fresh} (a request built anew),
+ *       {@code view} (the helper's request view with the baseline's header set, made once),
+ *       {@code headers} (the view with a header set made each call by {@code HttpHeaders.of}),
+ *       {@code prepare} (the helper's request for the context, sent by the plain client),
  *       {@code register} (an {@code onDone} registration around the plain send),
  *       {@code filterignore} (the plain client to the budget-ignoring filter), and
  *       {@code probe-headers}, {@code probe-scan}, {@code probe-map}, {@code probe-timeout},
  *       {@code probe-cancel} (routes without the filter doing one piece of its work).</li>
  * </ul>
- * Before the timed pairs it also counts, per thread of this JVM, the context switches (from
+ * It also prints the median of each fifth of the pairs, in order: a trend there would be the JIT
+ * still compiling or the host's load changing during the run. The pairs follow
+ * {@code -Djc.warmup} warm-up pairs (default 5 000).
+ *
+ * <p>Before the timed pairs it also counts, per thread of this JVM, the context switches (from
  * {@code /proc/self/task/*}/status, Linux only) of a block of baseline requests and of a block
  * of treatment requests: the timer thread's voluntary switches are its wake-ups.
  *
@@ -75,6 +84,8 @@ public final class HttpHelperPairedMain {
   }
 
   private static final byte[] OK = "ok".getBytes();
+  /** Warm-up pairs before the measured ones ({@code -Djc.warmup}). */
+  private static final int WARMUP = Integer.getInteger("jc.warmup", 5_000);
 
   public static void main(String[] args) throws Exception {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -210,6 +221,18 @@ public final class HttpHelperPairedMain {
                 .header("Request-Budget-Ms", "3599999").header(HttpHelperBenchmark.ID.name(), "r-1").build(),
                 discard).statusCode();
             break;
+          case "view": // the helper's request view with the same headers, made once: the view alone
+            HttpRequest view = HttpPieces.view(toP, same.headers());
+            treatment = () -> client.send(view, discard).statusCode();
+            break;
+          case "headers": // the view with its header set made each call by HttpHeaders.of, the JDK's only factory
+            Map<String, java.util.List<String>> made = new java.util.HashMap<>(same.headers().map());
+            treatment = () -> client.send(HttpPieces.view(toP, HttpHeaders.of(made, (n, v) -> true)), discard)
+                .statusCode();
+            break;
+          case "prepare": // the helper's whole request (budget, value, header set, view), sent by the plain client
+            treatment = () -> client.send(HttpPieces.prepare(helper, ctx, toP), discard).statusCode();
+            break;
           case "register": // the same request, inside an onDone registration on the context
             treatment = () -> {
               io.jcontext.Stop stop = ctx.onDone(() -> { });
@@ -233,7 +256,7 @@ public final class HttpHelperPairedMain {
   }
 
   private static void run(String shape, int pairs, Get baseline, Get treatment) throws Exception {
-    for (int i = 0; i < 5_000; i++) { // warm-up of both paths
+    for (int i = 0; i < WARMUP; i++) { // warm-up of both paths
       baseline.get();
       treatment.get();
     }
@@ -278,6 +301,12 @@ public final class HttpHelperPairedMain {
     }
     double sd = Math.sqrt(var / (pairs - 1));
     double half = 1.96 * sd / Math.sqrt(pairs);
+    StringBuilder fifths = new StringBuilder();
+    for (int f = 0; f < 5; f++) { // drift over the run: the JIT still compiling shows as a trend
+      double[] part = Arrays.copyOfRange(d, f * pairs / 5, (f + 1) * pairs / 5);
+      Arrays.sort(part);
+      fifths.append(String.format(" %+6.2f", part[part.length / 2]));
+    }
     double[] sorted = d.clone();
     Arrays.sort(sorted);
     int lo = (int) Math.floor(pairs / 2.0 - 1.96 * Math.sqrt(pairs) / 2);
@@ -310,6 +339,7 @@ public final class HttpHelperPairedMain {
     double tse = Math.sqrt(wvar / (pairs - 1)) / ((1 - 2.0 * g / pairs) * Math.sqrt(pairs));
     System.out.printf("  treatment - baseline: 1%%-trimmed mean %+6.2f us, 95%% CI [%+6.2f, %+6.2f]%n",
         tmean, tmean - 1.96 * tse, tmean + 1.96 * tse);
+    System.out.printf("  median of each fifth of the pairs, in order:%s us%n", fifths);
     System.out.printf("  timer thread CPU per pair: %.3f us%n", timerCpu / 1e3 / pairs);
     System.out.printf("  context switches per request (voluntary/involuntary), %d requests per block:%n", block);
     double cpuA = 0;
