@@ -17,8 +17,11 @@ import java.util.concurrent.locks.LockSupport;
  * entries in a heap and runs the due ones. Nothing is locked and no caller scans a queue.
  *
  *   schedule: push; wake the timer thread only if the entry is due before the thread's planned
- *             wake-up ({@code wakeAt}), or every WAKE_EVERY pushes so that stopped entries do
- *             not pile up; every PACE_EVERY pushes, pace the caller (below).
+ *             wake-up ({@code wakeAt}), or, while it parks, every WAKE_EVERY pushes so that
+ *             stopped entries do not pile up; every PACE_EVERY pushes, pace the caller (below).
+ *             A thread in a pass is never unparked: it re-reads the stack before it parks, and
+ *             an unpark would only wake a task that blocks it (a spurious wake-up in user code,
+ *             and a moment of RUNNABLE that pacing would mistake for work).
  *   thread:   loop { busySince = now; runDue(now) } until nothing is due and nothing was pushed,
  *             then publish wakeAt, re-check the stack, and park until the time runDue gave: the
  *             earliest live deadline, or earlier the queue's horizon (the earliest future
@@ -136,11 +139,12 @@ final class SystemClock implements Clock {
       t = start();
     }
     int depth = e.depth;
-    if (deadline < wakeAt) {
+    long plan = wakeAt;
+    if (deadline < plan) {
       owedFrom(deadline); // it must wake by then
       wakeUps++;
       LockSupport.unpark(t);
-    } else if (depth % WAKE_EVERY == 0) {
+    } else if (depth % WAKE_EVERY == 0 && plan != Long.MIN_VALUE) { // in a pass it takes the stack anyway
       owedFrom(nanoTime()); // it should take the stack now
       wakeUps++;
       LockSupport.unpark(t);

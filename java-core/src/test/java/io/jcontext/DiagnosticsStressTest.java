@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class DiagnosticsStressTest {
   private static final int CYCLES = 2_000;
+  /**
+   * The checker collects garbage every this many cycles of the workers together (40 full
+   * collections a run). By progress, not by checker round: a collection every 100 rounds made
+   * 130-170 of them, 2 s of the test's 4-5 on a quiet machine, and with both cores loaded the
+   * workers then missed the liveness bound.
+   */
+  private static final int CYCLES_PER_GC = 100;
 
   private final DiagnosticsState state = new DiagnosticsState();
 
@@ -76,20 +84,25 @@ class DiagnosticsStressTest {
       fixed.add(anchor.withCancel()); // live throughout: a dump of anchor counts exactly these
     }
     AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger progress = new AtomicInteger();
     List<CompletableFuture<Void>> workers = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
       workers.add(async("worker-" + w, () -> {
         for (int i = 0; i < CYCLES; i++) {
           cycle(clock, server, i);
+          progress.incrementAndGet();
         }
         return null;
       }));
     }
     CompletableFuture<Integer> checker = async("checker", () -> {
       int rounds = 0;
+      int nextGc = 0;
       while (running.get()) {
-        if (rounds % 100 == 0) {
+        int done = progress.get();
+        if (done >= nextGc) {
           System.gc();
+          nextGc = done + CYCLES_PER_GC;
         }
         assertEquals(List.of(), ContextDiagnostics.check());
         assertEquals(100, ContextDiagnostics.dump(anchor).total());

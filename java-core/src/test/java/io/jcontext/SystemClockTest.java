@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -257,6 +258,38 @@ class SystemClockTest {
     } finally {
       release.countDown();
     }
+  }
+
+  /**
+   * A timer thread in a pass is never unparked by schedule(), not even every full stack: it takes
+   * the stack before it parks anyway, and an unpark would wake the task that blocks it. That
+   * wake-up showed the blocked thread as RUNNABLE for an instant, and a caller checking it at
+   * that instant was paced: callerIsNotPacedWhileATaskBlocksTheTimerThread failed now and then
+   * (its scenario paced a caller in 36 of 300 rounds with both cores loaded; none since).
+   */
+  @Test
+  void timerThreadInAPassIsNotUnparkedBySchedule() throws Exception {
+    SystemClock c = clock("test-timer-no-unpark", NEVER_BEHIND, 0);
+    AtomicBoolean release = new AtomicBoolean();
+    CountDownLatch held = new CountDownLatch(1);
+    c.schedule(c.nanoTime(), () -> {
+      held.countDown();
+      while (!release.get()) {
+        LockSupport.park(this);
+      }
+    });
+    assertTrue(held.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS));
+    long before = c.wakeUps();
+    try {
+      scheduleFar(c, 8 * SystemClock.PACE_EVERY); // two full stacks
+      assertEquals(before, c.wakeUps(), "schedule() unparked the timer thread in a pass");
+    } finally {
+      release.set(true);
+      LockSupport.unpark(c.timerThread());
+    }
+    CountDownLatch fired = new CountDownLatch(1);
+    c.schedule(c.nanoTime(), fired::countDown);
+    assertTrue(fired.await(LIVENESS.toMillis(), TimeUnit.MILLISECONDS), "the thread runs timers after the task");
   }
 
   /**
