@@ -19,9 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  *   schedule: push; wake the timer thread only if the entry is due before the thread's planned
  *             wake-up ({@code wakeAt}), or, while it parks, every WAKE_EVERY pushes so that
  *             stopped entries do not pile up; every PACE_EVERY pushes, pace the caller (below).
- *             A thread in a pass is never unparked: it re-reads the stack before it parks, and
- *             an unpark would only wake a task that blocks it (a spurious wake-up in user code,
- *             and a moment of RUNNABLE that pacing would mistake for work).
+ *             A thread seen in a pass (wakeAt is Long.MIN_VALUE) is not unparked: it re-reads
+ *             the stack before it parks, and an unpark would only wake a task that blocks it (a
+ *             spurious wake-up in user code, and a moment of RUNNABLE that pacing would mistake
+ *             for work). Only a caller that read wakeAt just before the thread woke can still
+ *             unpark it in a pass; that leaves one permit, taken by the next park.
  *   thread:   loop { busySince = now; runDue(now) } until nothing is due and nothing was pushed,
  *             then publish wakeAt, re-check the stack, and park until the time runDue gave: the
  *             earliest live deadline, or earlier the queue's horizon (the earliest future

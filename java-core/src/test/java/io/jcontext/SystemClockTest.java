@@ -261,8 +261,8 @@ class SystemClockTest {
   }
 
   /**
-   * A timer thread in a pass is never unparked by schedule(), not even every full stack: it takes
-   * the stack before it parks anyway, and an unpark would wake the task that blocks it. That
+   * A timer thread seen in a pass is not unparked by schedule(), not even every full stack: it
+   * takes the stack before it parks anyway, and an unpark would wake the task that blocks it. That
    * wake-up showed the blocked thread as RUNNABLE for an instant, and a caller checking it at
    * that instant was paced: callerIsNotPacedWhileATaskBlocksTheTimerThread failed now and then
    * (its scenario paced a caller in 36 of 300 rounds with both cores loaded; none since).
